@@ -1,0 +1,2 @@
+// Deploy orchestration (axes, state machine, outbox task model, retry) lands here.
+export {};

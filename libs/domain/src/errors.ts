@@ -1,0 +1,236 @@
+/**
+ * Every expected failure of the domain is one of these classes, each with a stable `code`
+ * (the HTTP API maps codes to statuses) and, where it helps, `details` naming paths.
+ */
+export interface ErrorDetail {
+  readonly path: string;
+  readonly message: string;
+}
+
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  readonly details: readonly ErrorDetail[];
+
+  constructor(message: string, options: { details?: readonly ErrorDetail[]; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.details = options.details ?? [];
+  }
+}
+
+export class SchemaViolationError extends DomainError {
+  readonly code = 'SCHEMA_VIOLATION';
+  constructor(entityType: string, details: readonly ErrorDetail[]) {
+    super(`${entityType} document violates its schema (${details.length} problem${details.length === 1 ? '' : 's'})`, { details });
+  }
+}
+
+export class UnknownEntityTypeError extends DomainError {
+  readonly code = 'UNKNOWN_ENTITY_TYPE';
+  constructor(readonly entityType: string) {
+    super(`No contract declares entity type "${entityType}"`);
+  }
+}
+
+export class EntityIdMismatchError extends DomainError {
+  readonly code = 'ENTITY_ID_MISMATCH';
+  constructor(idField: string, expected: string, actual: unknown) {
+    super(`Field "${idField}" must equal the entity id "${expected}", got ${JSON.stringify(actual)}`, {
+      details: [{ path: `/${idField}`, message: `must equal "${expected}"` }],
+    });
+  }
+}
+
+export class InvalidKeyError extends DomainError {
+  readonly code = 'INVALID_KEY';
+  constructor(message: string, details: readonly ErrorDetail[] = []) {
+    super(message, { details });
+  }
+}
+
+export class InvalidVersionError extends DomainError {
+  readonly code = 'INVALID_VERSION';
+  constructor(version: unknown) {
+    super(`A version is an integer from 1 to ${Number.MAX_SAFE_INTEGER}, got ${JSON.stringify(version)}`);
+  }
+}
+
+export class VersionConflictError extends DomainError {
+  readonly code = 'VERSION_CONFLICT';
+  constructor(entityKey: string, version: number) {
+    super(`${entityKey} version ${version} already exists with other content`);
+  }
+}
+
+export class VersionRegressionError extends DomainError {
+  readonly code = 'VERSION_REGRESSION';
+  constructor(entityKey: string, version: number, latest: number) {
+    super(`${entityKey} version ${version} is not greater than the latest version ${latest}`);
+  }
+}
+
+export class NotFoundError extends DomainError {
+  readonly code = 'NOT_FOUND';
+  constructor(what: string) {
+    super(`${what} was not found`);
+  }
+}
+
+export class ChangeSetConflictError extends DomainError {
+  readonly code = 'CHANGESET_CONFLICT';
+  constructor(key: string) {
+    super(`Change set ${key} already exists with another hash`);
+  }
+}
+
+export class InvalidChangeSetRangeError extends DomainError {
+  readonly code = 'INVALID_CHANGESET_RANGE';
+  constructor(fromVersion: number, toVersion: number) {
+    super(`A change set goes from an older to a newer version, got ${fromVersion} → ${toVersion}`);
+  }
+}
+
+export class ContractMismatchError extends DomainError {
+  readonly code = 'CONTRACT_MISMATCH';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+export class UnmatchedChangePathError extends DomainError {
+  readonly code = 'UNMATCHED_CHANGE_PATH';
+  constructor(ruleSetId: string, paths: readonly string[]) {
+    super(`RuleSet ${ruleSetId} maps no slice to changed path(s) ${paths.join(', ')} and its unmatchedPolicy is FAIL_CLOSED`, {
+      details: paths.map((path) => ({ path, message: 'no impactMap selector matches this path' })),
+    });
+  }
+}
+
+export class JoinImpactUndeclaredError extends DomainError {
+  readonly code = 'JOIN_IMPACT_UNDECLARED';
+  constructor(ruleSetId: string, joinName: string, paths: readonly string[]) {
+    super(`Join ${ruleSetId}.${joinName} declares no impact for changed path(s) ${paths.join(', ')}`, {
+      details: paths.map((path) => ({ path, message: 'no join impact selector matches this path' })),
+    });
+  }
+}
+
+export class MissingIndexError extends DomainError {
+  readonly code = 'MISSING_INDEX';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+export class SliceMissingError extends DomainError {
+  readonly code = 'SLICE_MISSING';
+  constructor(viewId: string, entityKey: string, sliceTypes: readonly string[]) {
+    super(`View ${viewId} needs slice(s) ${sliceTypes.join(', ')} of ${entityKey}, which are missing`, {
+      details: sliceTypes.map((sliceType) => ({ path: sliceType, message: 'slice missing' })),
+    });
+  }
+}
+
+export class SliceInvariantViolationError extends DomainError {
+  readonly code = 'SLICE_INVARIANT_VIOLATION';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+export class SliceWriteConflictError extends DomainError {
+  readonly code = 'SLICE_WRITE_CONFLICT';
+  constructor(sliceKey: string) {
+    super(`Slice ${sliceKey} was changed by a concurrent writer`);
+  }
+}
+
+export class IllegalDeployCombinationError extends DomainError {
+  readonly code = 'ILLEGAL_DEPLOY_COMBINATION';
+  constructor(compile: string, ship: string) {
+    super(`compile.${compile} with ship.${ship} is not allowed (allowed: sync+sync, sync+async, async+async)`);
+  }
+}
+
+export class IllegalStateTransitionError extends DomainError {
+  readonly code = 'ILLEGAL_STATE_TRANSITION';
+  constructor(machine: string, from: string, to: string) {
+    super(`${machine}: ${from} → ${to} is not an allowed transition`);
+  }
+}
+
+export class InvalidDeployRequestError extends DomainError {
+  readonly code = 'INVALID_DEPLOY_REQUEST';
+  constructor(message: string, details: readonly ErrorDetail[] = []) {
+    super(message, { details });
+  }
+}
+
+/** A contract set that failed validation; `details` lists every problem as `file#/path`. */
+export class ContractValidationError extends DomainError {
+  readonly code = 'CONTRACT_INVALID';
+  constructor(details: readonly ErrorDetail[]) {
+    super(`The contract set is invalid (${details.length} problem${details.length === 1 ? '' : 's'}):\n${details.map((d) => `  - ${d.path}: ${d.message}`).join('\n')}`, { details });
+  }
+}
+
+export class UnknownContractError extends DomainError {
+  readonly code = 'UNKNOWN_CONTRACT';
+  constructor(kind: string, ref: string) {
+    super(`No ${kind} contract ${ref} is loaded`);
+  }
+}
+
+export class InvalidProjectionError extends DomainError {
+  readonly code = 'INVALID_PROJECTION';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+export class FanoutLimitError extends DomainError {
+  readonly code = 'FANOUT_LIMIT';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+/** A failure that may pass on a later attempt (timeout, throttling, dropped connection): retried with backoff. */
+export class TransientError extends DomainError {
+  readonly code = 'TRANSIENT';
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, options);
+  }
+}
+
+/** A failure that retrying cannot fix (bad input, broken invariant): fails at once, never retried. */
+export class InvariantViolationError extends DomainError {
+  readonly code = 'INVARIANT_VIOLATION';
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, options);
+  }
+}
+
+/** Another worker is doing the same work right now (single-flight lost, optimistic write lost): wait and retry. */
+export class ConcurrencyConflictError extends DomainError {
+  readonly code = 'CONCURRENCY_CONFLICT';
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, options);
+  }
+}
+
+/** A worker acted on an outbox task it no longer leases (reaped, or re-claimed by another worker). */
+export class LeaseLostError extends DomainError {
+  readonly code = 'LEASE_LOST';
+  constructor(taskId: string, owner: string) {
+    super(`Worker ${owner} does not hold the lease on outbox task ${taskId}`);
+  }
+}
+
+/** An outbox payload that is not references only (e.g. carries document `data`) or is malformed. */
+export class InvalidOutboxPayloadError extends DomainError {
+  readonly code = 'INVALID_OUTBOX_PAYLOAD';
+  constructor(details: readonly ErrorDetail[]) {
+    super(`An outbox payload holds references only (${details.map((d) => `${d.path}: ${d.message}`).join('; ')})`, { details });
+  }
+}

@@ -1,0 +1,74 @@
+import type { RuleSetContract } from '../contracts/model';
+import type { ContractRegistry, JoinReference } from '../contracts/registry';
+import { MissingIndexError } from '../errors';
+import { joinImpactedSliceTypes } from '../impact/impact-map';
+import { canonicalIndexValue, indexKeyOf } from '../index-keys/inverted-index';
+import { parseEntityKey } from '../keys/keys';
+import type { Change, ImpactedSliceKey } from '../ports/records';
+import type { IndexStore, RawStore } from '../ports/stores';
+
+/** One bounded unit of fan-out work: parents of one join, each with the slice types to rebuild. */
+export interface FanoutBatch {
+  readonly ruleSetId: string;
+  readonly joinName: string;
+  /** The index key the parents were found under. */
+  readonly indexKey: string;
+  readonly keys: readonly ImpactedSliceKey[];
+}
+
+/** What changed in the joined entity: a change set's changes, or everything (a FULL rebuild). */
+export type FanoutCause = { readonly changes: readonly Change[] } | { readonly everything: true };
+
+/**
+ * Fan-out as a computed key set (SPEC §6): for each JoinSpec reading the changed entity's type,
+ * evaluate the join impact (undeclared paths fail closed), find the parents by one index key
+ * (never a scan), and yield ImpactedSliceKeys at each parent's newest version, in batches of at
+ * most the join's `maxFanoutPerBatch` keys, in entity-key order. Deleted parents are skipped.
+ */
+export async function* planFanout(
+  registry: ContractRegistry,
+  stores: { readonly raw: RawStore; readonly index: IndexStore },
+  tenantId: string,
+  changedEntityKey: string,
+  cause: FanoutCause,
+): AsyncGenerator<FanoutBatch> {
+  const { entityType, entityId } = parseEntityKey(changedEntityKey);
+  for (const reference of registry.joinsReading(entityType)) {
+    const sliceTypes = impactedByJoin(reference, cause);
+    if (sliceTypes.length === 0) continue;
+    const indexKey = fanoutIndexKey(reference, entityId);
+    const parentsPerBatch = Math.max(1, Math.floor(reference.join.maxFanoutPerBatch / sliceTypes.length));
+    let after: string | undefined;
+    do {
+      const page = await stores.index.lookup(tenantId, indexKey, after === undefined ? { limit: parentsPerBatch } : { limit: parentsPerBatch, after });
+      after = page.next;
+      if (page.entityKeys.length === 0) continue;
+      const latest = await stores.raw.latestMany(tenantId, page.entityKeys);
+      const keys: ImpactedSliceKey[] = [];
+      for (const entityKey of page.entityKeys) {
+        const parent = latest.get(entityKey);
+        if (!parent || parent.deleted) continue;
+        for (const sliceType of sliceTypes) keys.push({ entityKey, version: parent.version, sliceType });
+      }
+      if (keys.length > 0) yield { ruleSetId: reference.ruleSet.id, joinName: reference.join.name, indexKey, keys };
+    } while (after !== undefined);
+  }
+}
+
+function impactedByJoin({ ruleSet, join }: JoinReference, cause: FanoutCause): string[] {
+  if ('changes' in cause) return joinImpactedSliceTypes(ruleSet, join.name, join.impact, cause.changes);
+  const all = new Set(join.impact.flatMap((rule) => rule.slices));
+  return ruleSet.slices.map((s) => s.type).filter((type) => all.has(type));
+}
+
+/** The index key under which the parents of `entityId` are listed; no index means no fan-out: fail closed. */
+export function fanoutIndexKey({ ruleSet, join }: JoinReference, entityId: string): string {
+  const index = findIndex(ruleSet, join.index);
+  return indexKeyOf(index, canonicalIndexValue(entityId), ruleSet.entityType);
+}
+
+function findIndex(ruleSet: RuleSetContract, type: string): RuleSetContract['indexes'][number] {
+  const index = ruleSet.indexes.find((x) => x.type === type);
+  if (!index) throw new MissingIndexError(`RuleSet ${ruleSet.id} declares no index "${type}", so parents of a changed join target cannot be found by key`);
+  return index;
+}

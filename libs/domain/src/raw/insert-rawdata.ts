@@ -1,0 +1,54 @@
+import { canonicalJson, type JsonObject } from '../canonical/canonical-json';
+import type { ContractRegistry } from '../contracts/registry';
+import { NotFoundError, VersionConflictError, VersionRegressionError } from '../errors';
+import { assertTenantId, assertVersion, entityKeyOf } from '../keys/keys';
+import type { RawRecord } from '../ports/records';
+import type { RawStore } from '../ports/stores';
+import { rawDocumentHash, TOMBSTONE_RAW_HASH } from './raw-hash';
+import { validateDocument } from './validate-document';
+
+export type InsertRawInput =
+  | { readonly tenantId: string; readonly entityType: string; readonly entityId: string; readonly version: number; readonly data: unknown }
+  | { readonly tenantId: string; readonly entityType: string; readonly entityId: string; readonly version: number; readonly deleted: true };
+
+export interface InsertRawResult {
+  readonly record: RawRecord;
+  /** False when the same version with the same content was already stored (an idempotent replay). */
+  readonly created: boolean;
+}
+
+/**
+ * insertRawdata (SPEC §5): validate, canonicalise, hash, conditional put. Replaying the same
+ * version and content succeeds without a write; anything else at an existing or older version fails.
+ * Nothing is stored when an error is thrown.
+ */
+export async function insertRawdata(registry: ContractRegistry, raw: RawStore, input: InsertRawInput): Promise<InsertRawResult> {
+  assertTenantId(input.tenantId);
+  assertVersion(input.version);
+  const entityKey = entityKeyOf(input.entityType, input.entityId);
+  registry.schema(input.entityType);
+  const record = buildRecord(registry, input, entityKey);
+
+  const sameVersion = await raw.get(input.tenantId, entityKey, input.version);
+  if (sameVersion) return replay(sameVersion, record);
+  const latest = await raw.latest(input.tenantId, entityKey);
+  if (latest && latest.version >= input.version) throw new VersionRegressionError(entityKey, input.version, latest.version);
+  if (record.deleted && (!latest || latest.deleted)) throw new NotFoundError(`${entityKey} (nothing to delete)`);
+
+  const put = await raw.putIfAbsent(record);
+  if (!put.stored) return replay(put.existing, record);
+  return { record, created: true };
+}
+
+function buildRecord(registry: ContractRegistry, input: InsertRawInput, entityKey: string): RawRecord {
+  const base = { tenantId: input.tenantId, entityKey, version: input.version };
+  if ('deleted' in input) return { ...base, hash: TOMBSTONE_RAW_HASH, deleted: true, data: null };
+  const document = validateDocument(registry, input.entityType, input.entityId, input.data);
+  const data = JSON.parse(canonicalJson(document)) as JsonObject;
+  return { ...base, hash: rawDocumentHash(data), deleted: false, data };
+}
+
+function replay(existing: RawRecord, attempted: RawRecord): InsertRawResult {
+  if (existing.hash !== attempted.hash) throw new VersionConflictError(attempted.entityKey, attempted.version);
+  return { record: existing, created: false };
+}

@@ -1,0 +1,58 @@
+import { isJsonObject, type Json, type JsonObject } from '../canonical/canonical-json';
+import type { JoinSpec, RuleSetContract, SliceSpec } from '../contracts/model';
+import { valueAt } from '../paths/path';
+import type { InputVector, RawRecord } from '../ports/records';
+import { projectFields } from './projection';
+import { sliceHash, tombstoneSliceHash } from './slice-hash';
+
+/** A slice as computed from its inputs, before it is compared with the store. */
+export interface BuiltSlice {
+  readonly sliceType: string;
+  readonly hash: string;
+  readonly tombstone: boolean;
+  readonly data: JsonObject | null;
+  readonly inputVector: InputVector;
+}
+
+/** The record a join resolved to: its key, and its newest raw version if one exists. */
+export interface ResolvedJoin {
+  readonly targetKey: string;
+  readonly target: RawRecord | undefined;
+}
+
+const ENTITY_ID_VALUE = /^[^#/\s\p{Cc}]{1,256}$/u;
+
+/**
+ * The entity key a join points at from this document, or null when the key path is missing
+ * or holds no valid id (then the join contributes nothing, deterministically).
+ */
+export function joinTargetKey(join: JoinSpec, document: JsonObject | null): string | null {
+  if (document === null) return null;
+  const value = valueAt(document, join.keyResolver);
+  const id = typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : null;
+  return id !== null && ENTITY_ID_VALUE.test(id) ? `${join.entityType}#${id}` : null;
+}
+
+/**
+ * Builds one slice of an entity version: its own projected fields plus the projected fields of
+ * each join's target. An entity deletion or a build with no fields yields a tombstone.
+ */
+export function buildSlice(ruleSet: RuleSetContract, spec: SliceSpec, raw: RawRecord, joins: ReadonlyMap<string, ResolvedJoin | null>): BuiltSlice {
+  const inputVector: Record<string, number> = { [raw.entityKey]: raw.version };
+  const data: Record<string, Json> = {};
+  if (raw.data !== null) {
+    projectFields(raw.data, spec.fields, data);
+    for (const joinName of spec.joins) {
+      const join = ruleSet.joins.find((j) => j.name === joinName) as JoinSpec;
+      const resolved = joins.get(joinName);
+      if (!resolved) continue;
+      inputVector[resolved.targetKey] = resolved.target?.version ?? 0;
+      const targetData = resolved.target?.data;
+      if (isJsonObject(targetData)) projectFields(targetData, join.projection, data);
+    }
+  }
+  if (Object.keys(data).length === 0) {
+    return { sliceType: spec.type, hash: tombstoneSliceHash(spec.type), tombstone: true, data: null, inputVector };
+  }
+  return { sliceType: spec.type, hash: sliceHash(spec.type, data), tombstone: false, data, inputVector };
+}

@@ -1,0 +1,37 @@
+import { SliceInvariantViolationError } from '../errors';
+import type { SliceRecord } from '../ports/records';
+import type { SliceExpectation } from '../ports/stores';
+import type { BuiltSlice } from './build-slice';
+import { compareInputVectors } from './input-vector';
+
+/**
+ * What to do with a freshly built slice given the effective one (SPEC §5–§6):
+ * - unchanged: same hash, or empty where nothing live exists;
+ * - superseded: the stored slice at this very version came from newer inputs (a late, stale build);
+ * - write: a new record at this version, or an overwrite of one built from strictly older inputs.
+ */
+export type WriteDecision =
+  | { readonly kind: 'unchanged' }
+  | { readonly kind: 'superseded' }
+  | { readonly kind: 'write'; readonly expected: SliceExpectation };
+
+export function decideWrite(built: BuiltSlice, effective: SliceRecord | undefined, version: number, ruleSetVersion: string): WriteDecision {
+  const effectivelyEmpty = effective === undefined || effective.tombstone;
+  if (built.tombstone && effectivelyEmpty) return { kind: 'unchanged' };
+  if (effective !== undefined && effective.hash === built.hash) return { kind: 'unchanged' };
+  if (effective === undefined || effective.version < version) return { kind: 'write', expected: { absent: true } };
+
+  // Same key: an overwrite is allowed only from a strictly newer input vector (or a new RuleSet version).
+  const where = `${effective.entityKey}@${version}/${built.sliceType}`;
+  if (effective.ruleSetRef.version !== ruleSetVersion) return { kind: 'write', expected: { hash: effective.hash } };
+  switch (compareInputVectors(built.inputVector, effective.inputVector)) {
+    case 'newer':
+      return { kind: 'write', expected: { hash: effective.hash } };
+    case 'older':
+      return { kind: 'superseded' };
+    case 'equal':
+      throw new SliceInvariantViolationError(`${where}: the same input vector ${JSON.stringify(built.inputVector)} produced a different hash; the build is not deterministic`);
+    case 'incomparable':
+      throw new SliceInvariantViolationError(`${where}: input vectors ${JSON.stringify(built.inputVector)} and ${JSON.stringify(effective.inputVector)} read different entities for one version`);
+  }
+}
