@@ -19,7 +19,7 @@ export { compareInputVectors, type VectorOrder } from './slicing/input-vector';
 export { decideWrite, type WriteDecision } from './slicing/write-decision';
 export { sliceHash, tombstoneSliceHash } from './slicing/slice-hash';
 export * from './index-keys/inverted-index';
-export { planFanout, fanoutIndexKey, type FanoutBatch, type FanoutCause } from './fanout/plan-fanout';
+export { planFanout, fanoutTargets, fanoutBatches, fanoutIndexKey, type FanoutBatch, type FanoutCause, type FanoutTarget } from './fanout/plan-fanout';
 export * from './engine/slicing-engine';
 export { joinView, type ViewResult } from './views/join-view';
 export { queryView, readEffectiveSlices, type QueryViewInput } from './views/query-view';

@@ -1,2 +1,11 @@
-// Deploy orchestration (axes, state machine, outbox task model, retry) lands here.
-export {};
+// Deploy orchestration: axes, plan, job state machine, cutover, outbox task model, retry rules, ports.
+export * from './axes';
+export * from './deploy-plan';
+export * from './state-machine';
+export * from './cutover';
+export * from './outbox-task';
+export * from './outbox-task-lifecycle';
+export * from './outcome';
+export * from './retry';
+export type { OutboxStore } from './outbox-port';
+export type { Clock } from './clock-port';

@@ -1,0 +1,157 @@
+import fc from 'fast-check';
+import {
+  ConcurrencyConflictError,
+  InvariantViolationError,
+  LeaseLostError,
+  SliceMissingError,
+  SliceWriteConflictError,
+  TransientError,
+  VersionConflictError,
+} from '../errors';
+import { claimTask } from './outbox-task-lifecycle';
+import { newOutboxTask, type OutboxTask } from './outbox-task';
+import { DEFAULT_RETRY_POLICY, backoffDelayMs, classify, jitteredDelayMs, nextOutcome, retryPolicy, singleFlightKey, toTaskError } from './retry';
+
+const taskAt = (attempt: number, maxAttempts = 10): OutboxTask => {
+  const task = newOutboxTask({ type: 'SHIP_TASK', payload: { tenantId: 'demo', jobId: 'job-1', entities: [{ entityKey: 'product#A', version: 1 }], sinkIds: ['s'] }, createdAt: 0, maxAttempts });
+  return { ...claimTask(task, 'w1', 1_000, 0), attempt };
+};
+
+describe('classify', () => {
+  it.each<[string, unknown, string]>([
+    ['TransientError', new TransientError('throttled'), 'TRANSIENT'],
+    ['InvariantViolationError', new InvariantViolationError('bad'), 'INVARIANT_VIOLATION'],
+    ['ConcurrencyConflictError', new ConcurrencyConflictError('busy'), 'CONCURRENCY_CONFLICT'],
+    ['SliceWriteConflictError', new SliceWriteConflictError('k'), 'CONCURRENCY_CONFLICT'],
+    ['LeaseLostError', new LeaseLostError('t', 'w'), 'CONCURRENCY_CONFLICT'],
+    ['a deterministic domain error (SliceMissing)', new SliceMissingError('v', 'product#A', ['CORE']), 'INVARIANT_VIOLATION'],
+    ['a deterministic domain error (VersionConflict)', new VersionConflictError('product#A', 1), 'INVARIANT_VIOLATION'],
+    ['an unknown Error (I/O below the adapters)', new Error('ECONNRESET'), 'TRANSIENT'],
+    ['a thrown non-Error', 'oops', 'TRANSIENT'],
+  ])('%s → %s', (_name, error, expected) => {
+    expect(classify(error)).toBe(expected);
+  });
+
+  it('is total: every thrown value gets a class and a recordable error (property)', () => {
+    fc.assert(
+      fc.property(fc.anything(), (thrown) => {
+        expect(['TRANSIENT', 'INVARIANT_VIOLATION', 'CONCURRENCY_CONFLICT']).toContain(classify(thrown));
+        const recorded = toTaskError(thrown);
+        expect(typeof recorded.code).toBe('string');
+        expect(typeof recorded.message).toBe('string');
+      }),
+      { seed: 8_008, numRuns: 300 },
+    );
+  });
+});
+
+describe('backoff', () => {
+  const policyArb = fc
+    .record({
+      baseDelayMs: fc.integer({ min: 0, max: 10_000 }),
+      factor: fc.double({ min: 1, max: 10, noNaN: true }),
+      extra: fc.integer({ min: 0, max: 1_000_000 }),
+      jitterRatio: fc.double({ min: 0, max: 0.99, noNaN: true }),
+    })
+    .map(({ baseDelayMs, factor, extra, jitterRatio }) => retryPolicy({ baseDelayMs, factor, maxDelayMs: baseDelayMs + extra, jitterRatio }));
+
+  it('follows 1 s · 2^(attempt−1), capped at 5 min, by default', () => {
+    expect([1, 2, 3, 9, 10, 50, 5_000].map((n) => backoffDelayMs(n))).toEqual([1_000, 2_000, 4_000, 256_000, 300_000, 300_000, 300_000]);
+  });
+
+  it('is non-decreasing in attempt and never above the cap (property)', () => {
+    fc.assert(
+      fc.property(policyArb, fc.integer({ min: 1, max: 2_000 }), (policy, attempt) => {
+        const now = backoffDelayMs(attempt, policy);
+        expect(now).toBeLessThanOrEqual(backoffDelayMs(attempt + 1, policy));
+        expect(now).toBeLessThanOrEqual(policy.maxDelayMs);
+        expect(now).toBeGreaterThanOrEqual(0);
+      }),
+      { seed: 8_009, numRuns: 500 },
+    );
+  });
+
+  it('jitters deterministically within [delay·(1−ratio), delay] (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 300_000 }), fc.string(), fc.integer({ min: 1, max: 100 }), fc.double({ min: 0, max: 0.99, noNaN: true }), (delay, taskId, attempt, ratio) => {
+        const jittered = jitteredDelayMs(delay, taskId, attempt, ratio);
+        expect(jittered).toBe(jitteredDelayMs(delay, taskId, attempt, ratio));
+        expect(jittered).toBeLessThanOrEqual(delay);
+        expect(jittered).toBeGreaterThanOrEqual(Math.floor(delay * (1 - ratio)));
+      }),
+      { seed: 8_010, numRuns: 500 },
+    );
+  });
+
+  it('spreads tasks that fail together', () => {
+    const delays = new Set(Array.from({ length: 20 }, (_, i) => jitteredDelayMs(10_000, `task-${i}`, 1, 0.2)));
+    expect(delays.size).toBeGreaterThan(10);
+  });
+
+  it('rejects a policy setting out of range, by name', () => {
+    expect(() => retryPolicy({ factor: 0.5 })).toThrow(/factor/);
+    expect(() => retryPolicy({ jitterRatio: 1 })).toThrow(/jitterRatio/);
+    expect(() => retryPolicy({ maxDelayMs: 10, baseDelayMs: 100 })).toThrow(/maxDelayMs/);
+  });
+});
+
+describe('nextOutcome', () => {
+  it('fails an invariant violation at once, whatever attempts are left', () => {
+    expect(nextOutcome(taskAt(1), new InvariantViolationError('bad'), 0)).toMatchObject({ kind: 'FAIL', status: 'FAILED', error: { code: 'INVARIANT_VIOLATION' } });
+  });
+
+  it('retries a transient error after the jittered backoff of its attempt', () => {
+    const task = taskAt(3);
+    const outcome = nextOutcome(task, new TransientError('throttled'), 50_000);
+    const delayMs = jitteredDelayMs(4_000, task.taskId, 3, DEFAULT_RETRY_POLICY.jitterRatio);
+    expect(outcome).toEqual({ kind: 'RETRY', after: 50_000 + delayMs, delayMs, error: { code: 'TRANSIENT', message: 'throttled' } });
+  });
+
+  it('waits the conflict delay on a concurrency conflict', () => {
+    const outcome = nextOutcome(taskAt(5), new ConcurrencyConflictError('single-flight held'), 0);
+    expect(outcome.kind).toBe('RETRY');
+    if (outcome.kind === 'RETRY') {
+      expect(outcome.delayMs).toBeLessThanOrEqual(DEFAULT_RETRY_POLICY.conflictDelayMs);
+      expect(outcome.delayMs).toBeGreaterThanOrEqual(DEFAULT_RETRY_POLICY.conflictDelayMs * (1 - DEFAULT_RETRY_POLICY.jitterRatio));
+    }
+  });
+
+  it('marks the task DEAD when its attempts are exhausted', () => {
+    expect(nextOutcome(taskAt(4, 4), new Error('ECONNRESET'), 0)).toMatchObject({ kind: 'FAIL', status: 'DEAD', error: { code: 'UNCLASSIFIED_ERROR' } });
+  });
+
+  it('never retries past maxAttempts nor fails a retryable error early (property)', () => {
+    const error = fc.constantFrom<unknown>(new TransientError('t'), new ConcurrencyConflictError('c'), new InvariantViolationError('i'), new Error('e'), 42);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 12 }), error, fc.integer({ min: 0, max: 1e12 }), (attempt, maxAttempts, thrown, now) => {
+        fc.pre(attempt <= maxAttempts);
+        const outcome = nextOutcome(taskAt(attempt, maxAttempts), thrown, now);
+        const errorClass = classify(thrown);
+        if (errorClass === 'INVARIANT_VIOLATION') expect(outcome).toMatchObject({ kind: 'FAIL', status: 'FAILED' });
+        else if (attempt === maxAttempts) expect(outcome).toMatchObject({ kind: 'FAIL', status: 'DEAD' });
+        else {
+          expect(outcome.kind).toBe('RETRY');
+          if (outcome.kind === 'RETRY') {
+            expect(outcome.after).toBe(now + outcome.delayMs);
+            expect(outcome.delayMs).toBeLessThanOrEqual(DEFAULT_RETRY_POLICY.maxDelayMs);
+          }
+        }
+      }),
+      { seed: 8_011, numRuns: 500 },
+    );
+  });
+});
+
+describe('singleFlightKey', () => {
+  const scope = { tenantId: 'demo', entityKey: 'product#A', version: 3, ruleSet: { id: 'product', version: '1.0.0' } };
+
+  it('is a deterministic hash of (tenant, entityKey, version, ruleSet)', () => {
+    expect(singleFlightKey(scope)).toBe(singleFlightKey({ ...scope, ruleSet: { version: '1.0.0', id: 'product' } }));
+    expect(singleFlightKey(scope)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('differs when any part differs', () => {
+    const variants = [{ tenantId: 'other' }, { entityKey: 'product#B' }, { version: 4 }, { ruleSet: { id: 'product', version: '1.1.0' } }, { ruleSet: { id: 'brand', version: '1.0.0' } }];
+    for (const change of variants) expect(singleFlightKey({ ...scope, ...change })).not.toBe(singleFlightKey(scope));
+  });
+});
