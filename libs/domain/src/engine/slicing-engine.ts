@@ -2,7 +2,7 @@ import { createChangeSet } from '../changeset/create-changeset';
 import type { RuleSetContract, SliceSpec } from '../contracts/model';
 import type { ContractRegistry } from '../contracts/registry';
 import { InvalidChangeSetRangeError, NotFoundError, SliceWriteConflictError, UnknownContractError } from '../errors';
-import { planFanout, type FanoutCause } from '../fanout/plan-fanout';
+import { fanoutBatches, fanoutTargets, type FanoutTarget } from '../fanout/plan-fanout';
 import { impactedSliceTypes } from '../impact/impact-map';
 import { indexDelta, indexEntriesOf } from '../index-keys/inverted-index';
 import { assertTenantId, assertVersion, parseEntityKey } from '../keys/keys';
@@ -63,10 +63,10 @@ export class SlicingEngine {
     const { entityType } = parseEntityKey(request.entityKey);
     const ruleSet = this.registry.ruleSet(entityType);
     let sliceTypes: string[];
-    let cause: FanoutCause;
+    let targets: FanoutTarget[];
     if (request.mode === 'FULL') {
       sliceTypes = ruleSet.slices.map((s) => s.type);
-      cause = { everything: true };
+      targets = fanoutTargets(this.registry, request.entityKey, { everything: true });
     } else {
       if (request.fromVersion !== 0) assertVersion(request.fromVersion);
       if (request.fromVersion >= request.version) throw new InvalidChangeSetRangeError(request.fromVersion, request.version);
@@ -76,11 +76,12 @@ export class SlicingEngine {
         fromVersion: request.fromVersion,
         toVersion: request.version,
       });
+      // Both evaluations may fail closed; they run before anything is written.
       sliceTypes = impactedSliceTypes(ruleSet, changeSet.changes);
-      cause = { changes: changeSet.changes };
+      targets = fanoutTargets(this.registry, request.entityKey, { changes: changeSet.changes });
     }
     const outcome = await this.rebuild(request.tenantId, request.entityKey, request.version, sliceTypes);
-    const fanout = await this.fanOut(request.tenantId, request.entityKey, cause);
+    const fanout = await this.fanOut(request.tenantId, targets);
     return { entityKey: request.entityKey, version: request.version, ...outcome, ...fanout };
   }
 
@@ -172,17 +173,17 @@ export class SlicingEngine {
     return resolved;
   }
 
-  private async fanOut(tenantId: string, entityKey: string, cause: FanoutCause): Promise<Pick<SlicingResult, 'fanout' | 'fanoutBatches' | 'fanoutWritten'>> {
+  private async fanOut(tenantId: string, targets: readonly FanoutTarget[]): Promise<Pick<SlicingResult, 'fanout' | 'fanoutBatches' | 'fanoutWritten'>> {
     const parents = new Set<string>();
-    let fanoutBatches = 0;
+    let batches = 0;
     let fanoutWritten = 0;
-    for await (const batch of planFanout(this.registry, this.stores, tenantId, entityKey, cause)) {
-      fanoutBatches++;
+    for await (const batch of fanoutBatches(this.stores, tenantId, targets)) {
+      batches++;
       for (const outcome of (await this.rebuildKeys(tenantId, batch.keys)).values()) {
         fanoutWritten += outcome.written.length + outcome.tombstoned.length;
       }
       for (const key of batch.keys) parents.add(key.entityKey);
     }
-    return { fanout: [...parents].sort(), fanoutBatches, fanoutWritten };
+    return { fanout: [...parents].sort(), fanoutBatches: batches, fanoutWritten };
   }
 }

@@ -19,24 +19,39 @@ export interface FanoutBatch {
 /** What changed in the joined entity: a change set's changes, or everything (a FULL rebuild). */
 export type FanoutCause = { readonly changes: readonly Change[] } | { readonly everything: true };
 
+/** One join through which a change reaches parents: which slice types, under which index key. */
+export interface FanoutTarget {
+  readonly reference: JoinReference;
+  readonly sliceTypes: readonly string[];
+  readonly indexKey: string;
+}
+
 /**
- * Fan-out as a computed key set (SPEC §6): for each JoinSpec reading the changed entity's type,
- * evaluate the join impact (undeclared paths fail closed), find the parents by one index key
- * (never a scan), and yield ImpactedSliceKeys at each parent's newest version, in batches of at
- * most the join's `maxFanoutPerBatch` keys, in entity-key order. Deleted parents are skipped.
+ * The pure half of fan-out: for each JoinSpec reading the changed entity's type, the parent
+ * slice types its join impact names (an undeclared path fails closed) and the index key that
+ * lists the parents (no index fails closed). Runs before anything is written.
  */
-export async function* planFanout(
-  registry: ContractRegistry,
-  stores: { readonly raw: RawStore; readonly index: IndexStore },
-  tenantId: string,
-  changedEntityKey: string,
-  cause: FanoutCause,
-): AsyncGenerator<FanoutBatch> {
+export function fanoutTargets(registry: ContractRegistry, changedEntityKey: string, cause: FanoutCause): FanoutTarget[] {
   const { entityType, entityId } = parseEntityKey(changedEntityKey);
+  const targets: FanoutTarget[] = [];
   for (const reference of registry.joinsReading(entityType)) {
     const sliceTypes = impactedByJoin(reference, cause);
-    if (sliceTypes.length === 0) continue;
-    const indexKey = fanoutIndexKey(reference, entityId);
+    if (sliceTypes.length > 0) targets.push({ reference, sliceTypes, indexKey: fanoutIndexKey(reference, entityId) });
+  }
+  return targets;
+}
+
+/**
+ * Fan-out as a computed key set (SPEC §6): the parents of each target are found by one index
+ * key (never a scan) and yielded as ImpactedSliceKeys at each parent's newest version, in batches
+ * of at most the join's `maxFanoutPerBatch` keys, in entity-key order. Deleted parents are skipped.
+ */
+export async function* fanoutBatches(
+  stores: { readonly raw: RawStore; readonly index: IndexStore },
+  tenantId: string,
+  targets: readonly FanoutTarget[],
+): AsyncGenerator<FanoutBatch> {
+  for (const { reference, sliceTypes, indexKey } of targets) {
     const parentsPerBatch = Math.max(1, Math.floor(reference.join.maxFanoutPerBatch / sliceTypes.length));
     let after: string | undefined;
     do {
@@ -53,6 +68,17 @@ export async function* planFanout(
       if (keys.length > 0) yield { ruleSetId: reference.ruleSet.id, joinName: reference.join.name, indexKey, keys };
     } while (after !== undefined);
   }
+}
+
+/** Both halves together: the batches a change of `changedEntityKey` fans out to. */
+export function planFanout(
+  registry: ContractRegistry,
+  stores: { readonly raw: RawStore; readonly index: IndexStore },
+  tenantId: string,
+  changedEntityKey: string,
+  cause: FanoutCause,
+): AsyncGenerator<FanoutBatch> {
+  return fanoutBatches(stores, tenantId, fanoutTargets(registry, changedEntityKey, cause));
 }
 
 function impactedByJoin({ ruleSet, join }: JoinReference, cause: FanoutCause): string[] {

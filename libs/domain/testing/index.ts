@@ -1,0 +1,3 @@
+export * from './sample-contracts';
+export * from './property-params';
+export * from './catalog-world';
