@@ -30,6 +30,14 @@ import type { Problems } from './problems';
 export const DEFAULT_INDEX_KEY_FORMAT = 'IDX#{indexType}#{value}#{entityType}';
 export const DEFAULT_MAX_FANOUT_PER_BATCH = 1000;
 
+/** Where each contract of a multi-document file starts (`/i`); absent for a one-document file. */
+const pointerBases = new WeakMap<Contract, string>();
+
+/** A pointer inside a compiled contract, located in its file (prefixed with its document index). */
+export function pointerIn(contract: Contract, pointer: string): string {
+  return `${pointerBases.get(contract) ?? ''}${pointer}`;
+}
+
 const fileAjv = createAjv();
 const fileValidators: Record<ContractKind, ValidateFunction> = {
   EntitySchema: fileAjv.compile(entitySchemaFileSchema),
@@ -95,7 +103,9 @@ export function compileContract(file: string, pointerBase: string, doc: unknown,
       contract = compileSink(file, d);
       break;
   }
-  return problems.count === before ? contract : null;
+  if (problems.count !== before) return null;
+  if (pointerBase !== '') pointerBases.set(contract, pointerBase);
+  return contract;
 }
 
 class PathReader {

@@ -2,6 +2,7 @@ import { isJsonObject } from '../canonical/canonical-json';
 import { covers, formatPointer, overlaps, type PathSegments } from '../paths/path';
 import { createAjv } from '../raw/ajv';
 import { changePatterns } from './change-patterns';
+import { pointerIn } from './compile';
 import type {
   Contract,
   EntitySchemaContract,
@@ -36,7 +37,7 @@ function uniqueBy<T extends Contract>(items: readonly T[], key: (item: T) => str
   for (const item of items) {
     const k = key(item);
     const first = map.get(k);
-    if (first) problems.add(item.file, pointer, `${message} "${k}" (${first.file})`);
+    if (first) problems.add(item.file, pointerIn(item, pointer), `${message} "${k}" (${first.file})`);
     else map.set(k, item);
   }
   return map;
@@ -46,23 +47,23 @@ function checkEntitySchema(schema: EntitySchemaContract, problems: Problems): vo
   try {
     createAjv().compile(schema.jsonSchema);
   } catch (error) {
-    problems.add(schema.file, '/schema', `is not a valid JSON Schema: ${(error as Error).message}`);
+    problems.add(schema.file, pointerIn(schema, '/schema'), `is not a valid JSON Schema: ${(error as Error).message}`);
   }
   const properties = schema.jsonSchema['properties'];
   const idSchema = isJsonObject(properties) ? properties[schema.idField] : undefined;
   const required = schema.jsonSchema['required'];
   if (!isJsonObject(idSchema) || idSchema['type'] !== 'string' || !Array.isArray(required) || !required.includes(schema.idField)) {
-    problems.add(schema.file, '/idField', `"${schema.idField}" must be a required string property of the schema`);
+    problems.add(schema.file, pointerIn(schema, '/idField'), `"${schema.idField}" must be a required string property of the schema`);
   }
   for (const [pointer, rule] of schema.arrays) {
     const node = schemaNodeAt(schema, pointer);
     if (!isJsonObject(node) || node['type'] !== 'array') {
-      problems.add(schema.file, `/arrays/${pointer.replace(/~/g, '~0').replace(/\//g, '~1')}`, `"${pointer}" is not an array property of the schema`);
+      problems.add(schema.file, pointerIn(schema, `/arrays/${pointer.replace(/~/g, '~0').replace(/\//g, '~1')}`), `"${pointer}" is not an array property of the schema`);
     } else if (rule.mode === 'keyed') {
       const items = node['items'];
       const itemProps = isJsonObject(items) ? items['properties'] : undefined;
       if (!isJsonObject(itemProps) || itemProps[rule.key] === undefined) {
-        problems.add(schema.file, `/arrays/${pointer.replace(/~/g, '~0').replace(/\//g, '~1')}/key`, `array members of "${pointer}" have no property "${rule.key}"`);
+        problems.add(schema.file, pointerIn(schema, `/arrays/${pointer.replace(/~/g, '~0').replace(/\//g, '~1')}/key`), `array members of "${pointer}" have no property "${rule.key}"`);
       }
     }
   }
@@ -78,7 +79,7 @@ function schemaNodeAt(schema: EntitySchemaContract, pointer: string): unknown {
 }
 
 function checkRuleSet(ruleSet: RuleSetContract, schemas: readonly EntitySchemaContract[], schemaByType: Map<string, EntitySchemaContract>, problems: Problems): void {
-  const add = (pointer: string, message: string): void => problems.add(ruleSet.file, pointer, message);
+  const add = (pointer: string, message: string): void => problems.add(ruleSet.file, pointerIn(ruleSet, pointer), message);
   const schema = schemas.find((s) => s.id === ruleSet.schema.id && s.version === ruleSet.schema.version);
   if (!schema) {
     add('/schema', `no EntitySchema ${ruleSet.schema.id}@${ruleSet.schema.version} is loaded`);
@@ -135,7 +136,10 @@ function checkRuleSet(ruleSet: RuleSetContract, schemas: readonly EntitySchemaCo
     if (!sliceTypes.has(index.fromSlice)) add(`${at}/fromSlice`, `unknown slice type "${index.fromSlice}"`);
     else if (!fieldsOf(ruleSet, index.fromSlice).has(index.selector[0] ?? '')) add(`${at}/selector/path`, `${index.selectorText} is not a field of ${index.fromSlice}`);
     const placeholders = [...index.format.matchAll(/\{([^}]*)\}/g)].map((m) => m[1] ?? '');
-    if (!placeholders.includes('value')) add(`${at}/indexKey/format`, 'must contain {value}');
+    // All three keep keys of different indexes and entity types apart, so index deltas never collide.
+    for (const required of ['indexType', 'value', 'entityType']) {
+      if (!placeholders.includes(required)) add(`${at}/indexKey/format`, `must contain {${required}}`);
+    }
     for (const p of placeholders) if (!INDEX_KEY_PLACEHOLDERS.has(p)) add(`${at}/indexKey/format`, `unknown placeholder {${p}}`);
   });
 
@@ -158,18 +162,18 @@ function checkSoundness(ruleSet: RuleSetContract, schema: EntitySchemaContract, 
   const patterns = changePatterns(schema);
   ruleSet.slices.forEach((slice: SliceSpec, i) => {
     for (const field of slice.fields) {
-      requireCovered(patterns, field.path, field.pathText, ruleSet.impactMap, slice.type, ruleSet.file, `/slices/${i}/fields/${field.name}`, '/impactMap', `${schema.entityType}`, problems);
+      requireCovered(patterns, field.path, field.pathText, ruleSet.impactMap, slice.type, ruleSet.file, pointerIn(ruleSet, `/slices/${i}/fields/${field.name}`), pointerIn(ruleSet, '/impactMap'), `${schema.entityType}`, problems);
     }
     for (const joinName of slice.joins) {
       const join = ruleSet.joins.find((j) => j.name === joinName);
       if (!join) continue;
       const j = ruleSet.joins.indexOf(join);
-      requireCovered(patterns, join.keyResolver, join.keyResolverText, ruleSet.impactMap, slice.type, ruleSet.file, `/joins/${j}/keyResolver`, '/impactMap', schema.entityType, problems);
+      requireCovered(patterns, join.keyResolver, join.keyResolverText, ruleSet.impactMap, slice.type, ruleSet.file, pointerIn(ruleSet, `/joins/${j}/keyResolver`), pointerIn(ruleSet, '/impactMap'), schema.entityType, problems);
       const joined = schemaByType.get(join.entityType);
       if (!joined) continue;
       const joinedPatterns = changePatterns(joined);
       for (const field of join.projection) {
-        requireCovered(joinedPatterns, field.path, field.pathText, join.impact, slice.type, ruleSet.file, `/joins/${j}/projection/${field.name}`, `/joins/${j}/impact`, join.entityType, problems);
+        requireCovered(joinedPatterns, field.path, field.pathText, join.impact, slice.type, ruleSet.file, pointerIn(ruleSet, `/joins/${j}/projection/${field.name}`), pointerIn(ruleSet, `/joins/${j}/impact`), join.entityType, problems);
       }
     }
   });
@@ -202,36 +206,36 @@ function requireCovered(
 function checkView(view: ViewContract, ruleSetByType: Map<string, RuleSetContract>, problems: Problems): void {
   const ruleSet = ruleSetByType.get(view.root);
   if (!ruleSet) {
-    problems.add(view.file, '/root', `no RuleSet declares entity type "${view.root}"`);
+    problems.add(view.file, pointerIn(view, '/root'), `no RuleSet declares entity type "${view.root}"`);
     return;
   }
   view.slices.forEach((type, i) => {
-    if (!ruleSet.slices.some((s) => s.type === type)) problems.add(view.file, `/slices/${i}`, `RuleSet ${ruleSet.id} has no slice type "${type}"`);
+    if (!ruleSet.slices.some((s) => s.type === type)) problems.add(view.file, pointerIn(view, `/slices/${i}`), `RuleSet ${ruleSet.id} has no slice type "${type}"`);
   });
   for (const field of view.fields) {
     const at = `/fields/${field.name}`;
     if (!view.slices.includes(field.slice)) {
-      problems.add(view.file, `${at}/slice`, `"${field.slice}" is not one of the view's slices`);
+      problems.add(view.file, pointerIn(view, `${at}/slice`), `"${field.slice}" is not one of the view's slices`);
       continue;
     }
     const slice = ruleSet.slices.find((s) => s.type === field.slice);
     if (!slice) continue;
     const names = new Set([...slice.fields.map((f) => f.name), ...slice.joins.flatMap((j) => ruleSet.joins.find((x) => x.name === j)?.projection.map((f) => f.name) ?? [])]);
-    if (!names.has(field.path[0] ?? '')) problems.add(view.file, `${at}/path`, `${field.pathText} is not a field of ${field.slice}`);
+    if (!names.has(field.path[0] ?? '')) problems.add(view.file, pointerIn(view, `${at}/path`), `${field.pathText} is not a field of ${field.slice}`);
   }
 }
 
 function checkSink(sink: SinkContract, viewIds: Set<string>, ruleSetByType: Map<string, RuleSetContract>, problems: Problems): void {
   if ('view' in sink.source) {
-    if (!viewIds.has(sink.source.view)) problems.add(sink.file, '/source/view', `no View "${sink.source.view}" is loaded`);
+    if (!viewIds.has(sink.source.view)) problems.add(sink.file, pointerIn(sink, '/source/view'), `no View "${sink.source.view}" is loaded`);
   } else {
     const ruleSet = ruleSetByType.get(sink.source.entityType);
-    if (!ruleSet) problems.add(sink.file, '/source/entityType', `no RuleSet declares entity type "${sink.source.entityType}"`);
+    if (!ruleSet) problems.add(sink.file, pointerIn(sink, '/source/entityType'), `no RuleSet declares entity type "${sink.source.entityType}"`);
     else sink.source.slices.forEach((type, i) => {
-      if (!ruleSet.slices.some((s) => s.type === type)) problems.add(sink.file, `/source/slices/${i}`, `RuleSet ${ruleSet.id} has no slice type "${type}"`);
+      if (!ruleSet.slices.some((s) => s.type === type)) problems.add(sink.file, pointerIn(sink, `/source/slices/${i}`), `RuleSet ${ruleSet.id} has no slice type "${type}"`);
     });
   }
   for (const m of sink.docId.matchAll(/\{([^}]*)\}/g)) {
-    if (!DOC_ID_PLACEHOLDERS.has(m[1] ?? '')) problems.add(sink.file, '/docId', `unknown placeholder {${m[1]}}`);
+    if (!DOC_ID_PLACEHOLDERS.has(m[1] ?? '')) problems.add(sink.file, pointerIn(sink, '/docId'), `unknown placeholder {${m[1]}}`);
   }
 }

@@ -1,0 +1,184 @@
+import { parse } from 'yaml';
+import { sampleContractSources, sampleRegistry } from '../../testing/sample-contracts';
+import { ContractValidationError, UnknownContractError, UnknownEntityTypeError } from '../errors';
+import { type ContractSource } from './model';
+import { ContractRegistry } from './registry';
+
+const textOf = (path: string): string => {
+  const source = sampleContractSources().find((s) => s.path === path);
+  if (!source) throw new Error(`no sample ${path}`);
+  return source.text;
+};
+
+describe('ContractRegistry with the sample catalog', () => {
+  const registry = sampleRegistry();
+
+  it('validates the sample without problems', () => {
+    expect(ContractRegistry.validate(sampleContractSources())).toEqual([]);
+  });
+
+  it('lists exactly the 8 sample contracts, sorted by kind then id', () => {
+    expect(registry.list()).toEqual([
+      { kind: 'EntitySchema', id: 'brand', version: '1.0.0' },
+      { kind: 'EntitySchema', id: 'category', version: '1.0.0' },
+      { kind: 'EntitySchema', id: 'product', version: '1.0.0' },
+      { kind: 'RuleSet', id: 'brand', version: '1.0.0' },
+      { kind: 'RuleSet', id: 'category', version: '1.0.0' },
+      { kind: 'RuleSet', id: 'product', version: '1.0.0' },
+      { kind: 'Sink', id: 'opensearch-products', version: '1.0.0' },
+      { kind: 'View', id: 'product-detail', version: '1.0.0' },
+    ]);
+  });
+
+  it('lists the same contracts whatever order the sources come in', () => {
+    const reversed = ContractRegistry.fromSources([...sampleContractSources()].reverse());
+    expect(reversed.list()).toEqual(registry.list());
+  });
+
+  it('knows the entity types', () => {
+    expect(registry.entityTypes()).toEqual(['brand', 'category', 'product']);
+    expect(registry.hasEntityType('product')).toBe(true);
+    expect(registry.hasEntityType('warehouse')).toBe(false);
+    expect(registry.hasRuleSet('category')).toBe(true);
+    expect(registry.hasRuleSet('warehouse')).toBe(false);
+  });
+
+  it('looks up the product schema with its id field and array rules', () => {
+    const schema = registry.schema('product');
+    expect(schema).toMatchObject({ kind: 'EntitySchema', id: 'product', version: '1.0.0', entityType: 'product', idField: 'sku', file: 'schemas/product.yaml' });
+    expect([...schema.arrays]).toEqual([['/category_ids', { mode: 'whole' }]]);
+    expect(registry.schema('brand').idField).toBe('brand_id');
+    expect(registry.schema('category').idField).toBe('category_id');
+  });
+
+  it('compiles the product RuleSet: slices, impact map, join and indexes', () => {
+    const ruleSet = registry.ruleSet('product');
+    expect(ruleSet.schema).toEqual({ id: 'product', version: '1.0.0' });
+    expect(ruleSet.unmatchedPolicy).toBe('FAIL_CLOSED');
+    expect(ruleSet.slices.map((s) => s.type)).toEqual(['PRODUCT_CORE', 'PRODUCT_PRICE', 'PRODUCT_BRAND_ENRICHED']);
+    // Fields are sorted by output name.
+    expect(ruleSet.slices[0]?.fields.map((f) => f.name)).toEqual(['attributes', 'brand_id', 'category_ids', 'name', 'sku', 'status']);
+    expect(ruleSet.slices[2]?.joins).toEqual(['brand']);
+    expect(ruleSet.impactMap.map((r) => [r.selectorText, r.slices])).toEqual([
+      ['/sku', ['PRODUCT_BRAND_ENRICHED', 'PRODUCT_CORE']],
+      ['/name', ['PRODUCT_CORE']],
+      ['/status', ['PRODUCT_CORE']],
+      ['/brand_id', ['PRODUCT_BRAND_ENRICHED', 'PRODUCT_CORE']],
+      ['/category_ids', ['PRODUCT_CORE']],
+      ['/attributes', ['PRODUCT_CORE']],
+      ['/price', ['PRODUCT_PRICE']],
+      ['/currency', ['PRODUCT_PRICE']],
+    ]);
+    expect(ruleSet.indexes).toEqual([
+      { type: 'brand', fromSlice: 'PRODUCT_CORE', selector: ['brand_id'], selectorText: '/brand_id', format: 'IDX#{indexType}#{value}#{entityType}' },
+      { type: 'category', fromSlice: 'PRODUCT_CORE', selector: ['category_ids', '*'], selectorText: 'category_ids[*]', format: 'IDX#{indexType}#{value}#{entityType}' },
+    ]);
+    const join = ruleSet.joins[0];
+    expect(join).toMatchObject({ name: 'brand', entityType: 'brand', keyResolver: ['brand_id'], relation: 'MANY_TO_ONE', versionRule: 'LATEST', index: 'brand', maxFanoutPerBatch: 500 });
+    expect(join?.projection).toEqual([{ name: 'brand_name', path: ['name'], pathText: '/name' }]);
+  });
+
+  it('looks up the view and the sink', () => {
+    const view = registry.view('product-detail');
+    expect(view).toMatchObject({ root: 'product', missingSlicePolicy: 'FAIL_CLOSED', slices: ['PRODUCT_CORE', 'PRODUCT_PRICE', 'PRODUCT_BRAND_ENRICHED'] });
+    expect(view.fields.map((f) => `${f.name}<-${f.slice}${f.pathText}`)).toEqual([
+      'attributes<-PRODUCT_CORE/attributes',
+      'brand_id<-PRODUCT_CORE/brand_id',
+      'brand_name<-PRODUCT_BRAND_ENRICHED/brand_name',
+      'category_ids<-PRODUCT_CORE/category_ids',
+      'currency<-PRODUCT_PRICE/currency',
+      'name<-PRODUCT_CORE/name',
+      'price<-PRODUCT_PRICE/price',
+      'sku<-PRODUCT_CORE/sku',
+      'status<-PRODUCT_CORE/status',
+    ]);
+    expect(registry.sink('opensearch-products')).toMatchObject({ type: 'opensearch', source: { view: 'product-detail' }, target: { index: 'products' }, docId: '{tenantId}:{entityId}' });
+  });
+
+  it('finds the joins that read brand, and none that read product', () => {
+    const refs = registry.joinsReading('brand');
+    expect(refs).toHaveLength(1);
+    expect(refs[0]?.ruleSet.id).toBe('product');
+    expect(refs[0]?.join.name).toBe('brand');
+    expect(registry.joinsReading('product')).toEqual([]);
+    expect(registry.joinsReading('warehouse')).toEqual([]);
+  });
+
+  it('rejects unknown entity types with UNKNOWN_ENTITY_TYPE', () => {
+    for (const lookup of [() => registry.schema('warehouse'), () => registry.ruleSet('warehouse'), () => registry.validator('warehouse')]) {
+      expect(lookup).toThrow(UnknownEntityTypeError);
+      try {
+        lookup();
+      } catch (error) {
+        expect((error as UnknownEntityTypeError).code).toBe('UNKNOWN_ENTITY_TYPE');
+        expect((error as UnknownEntityTypeError).entityType).toBe('warehouse');
+      }
+    }
+  });
+
+  it('rejects unknown views and sinks with UNKNOWN_CONTRACT', () => {
+    expect(() => registry.view('product-list')).toThrow(new UnknownContractError('View', 'product-list'));
+    expect(() => registry.sink('elastic')).toThrow(new UnknownContractError('Sink', 'elastic'));
+    expect(() => registry.view('product-list')).toThrow(expect.objectContaining({ code: 'UNKNOWN_CONTRACT' }) as Error);
+    // A view id is not a sink id and vice versa.
+    expect(() => registry.sink('product-detail')).toThrow(UnknownContractError);
+  });
+
+  it('compiles a validator that checks the schema', () => {
+    const validate = registry.validator('brand');
+    expect(validate({ brand_id: 'B1', name: 'Acme' })).toBe(true);
+    expect(validate({ brand_id: 'B1' })).toBe(false);
+  });
+});
+
+describe('ContractRegistry file formats', () => {
+  it('accepts a JSON contract file', () => {
+    const sources = sampleContractSources().map((s): ContractSource =>
+      s.path === 'rulesets/product.yaml' ? { path: 'rulesets/product.json', text: JSON.stringify(parse(s.text), null, 2) } : s,
+    );
+    expect(ContractRegistry.validate(sources)).toEqual([]);
+    const registry = ContractRegistry.fromSources(sources);
+    expect(registry.list()).toEqual(sampleRegistry().list());
+    expect(registry.ruleSet('product').file).toBe('rulesets/product.json');
+    expect(registry.ruleSet('product').impactMap).toEqual(sampleRegistry().ruleSet('product').impactMap);
+  });
+
+  it('reports a JSON file that does not parse', () => {
+    const sources = [...sampleContractSources(), { path: 'sinks/extra.json', text: '{"kind": "Sink",' }];
+    const problems = ContractRegistry.validate(sources);
+    expect(problems).toEqual([{ path: 'sinks/extra.json#/', message: expect.stringMatching(/^is not valid JSON: /) as string }]);
+  });
+
+  it('accepts several contracts in one multi-document YAML file', () => {
+    const schemas = ['schemas/brand.yaml', 'schemas/category.yaml', 'schemas/product.yaml'].map(textOf).join('---\n');
+    const sources = [...sampleContractSources().filter((s) => !s.path.startsWith('schemas/')), { path: 'schemas/all.yaml', text: schemas }];
+    const registry = ContractRegistry.fromSources(sources);
+    expect(registry.list()).toEqual(sampleRegistry().list());
+    expect(registry.schema('category').file).toBe('schemas/all.yaml');
+  });
+
+  it('locates problems of a multi-document file by document index', () => {
+    const schemas = ['schemas/brand.yaml', 'schemas/category.yaml', 'schemas/product.yaml'].map(textOf).join('---\n');
+    const others = sampleContractSources().filter((s) => !s.path.startsWith('schemas/'));
+    const structural = schemas.replace('idField: category_id', 'idField: category_id\ncolour: red');
+    expect(ContractRegistry.validate([...others, { path: 'schemas/all.yaml', text: structural }])).toEqual([
+      // The category schema did not compile, so its RuleSet's reference fails too.
+      { path: 'rulesets/category.yaml#/schema', message: 'no EntitySchema category@1.0.0 is loaded' },
+      { path: 'schemas/all.yaml#/1/colour', message: 'is not an allowed property' },
+    ]);
+    const crossReference = schemas.replace('idField: category_id', 'idField: parent_id');
+    expect(ContractRegistry.validate([...others, { path: 'schemas/all.yaml', text: crossReference }])).toEqual([
+      { path: 'schemas/all.yaml#/1/idField', message: '"parent_id" must be a required string property of the schema' },
+    ]);
+  });
+
+  it('reports an empty set, an empty file and a document that is not a mapping', () => {
+    expect(ContractRegistry.validate([])).toEqual([{ path: '(contracts)#/', message: 'no contract files were found' }]);
+    expect(() => ContractRegistry.fromSources([])).toThrow(ContractValidationError);
+    const sources = [...sampleContractSources(), { path: 'x/empty.yaml', text: '# nothing here\n' }, { path: 'x/list.yaml', text: '- a\n- b\n' }];
+    expect(ContractRegistry.validate(sources)).toEqual([
+      { path: 'x/empty.yaml#/', message: 'is empty' },
+      { path: 'x/list.yaml#/', message: 'a contract is a mapping with kind, id and version' },
+    ]);
+  });
+});
