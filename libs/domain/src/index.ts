@@ -21,6 +21,7 @@ export { sliceHash, tombstoneSliceHash } from './slicing/slice-hash';
 export * from './index-keys/inverted-index';
 export { planFanout, fanoutTargets, fanoutBatches, fanoutIndexKey, type FanoutBatch, type FanoutCause, type FanoutTarget } from './fanout/plan-fanout';
 export * from './engine/slicing-engine';
+export { rebuildItems, type RebuildItem, type RebuildStores } from './engine/rebuild-items';
 export { joinView, type ViewResult } from './views/join-view';
 export { queryView, readEffectiveSlices, type QueryViewInput } from './views/query-view';
 export * from './memory/in-memory-stores';

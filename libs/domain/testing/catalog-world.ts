@@ -164,10 +164,8 @@ export class CatalogWorld {
       const latest = await this.stores.raw.latest(this.tenantId, key);
       if (latest) await full.raw.putIfAbsent(latest);
     }
-    for (const key of keys) {
-      const { version } = this.model.get(key) as ModelEntry;
-      await engine.slice({ tenantId: this.tenantId, entityKey: key, version, mode: 'FULL' });
-    }
+    // Odd-sized chunks so chunk boundaries fall between related entities too.
+    await engine.fullRebuild(this.tenantId, keys.map((key) => ({ entityKey: key, version: (this.model.get(key) as ModelEntry).version })), { chunkSize: 3 });
     const problems: string[] = [];
     for (const key of keys) {
       const { version } = this.model.get(key) as ModelEntry;

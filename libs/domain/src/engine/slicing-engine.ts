@@ -1,15 +1,15 @@
 import { createChangeSet } from '../changeset/create-changeset';
 import type { RuleSetContract, SliceSpec } from '../contracts/model';
 import type { ContractRegistry } from '../contracts/registry';
-import { InvalidChangeSetRangeError, NotFoundError, SliceWriteConflictError, UnknownContractError } from '../errors';
+import { InvalidChangeSetRangeError, UnknownContractError } from '../errors';
 import { fanoutBatches, fanoutTargets, type FanoutTarget } from '../fanout/plan-fanout';
 import { impactedSliceTypes } from '../impact/impact-map';
-import { indexDelta, indexEntriesOf } from '../index-keys/inverted-index';
 import { assertTenantId, assertVersion, parseEntityKey } from '../keys/keys';
-import type { ImpactedSliceKey, IndexEntry, RawRecord, SliceRecord } from '../ports/records';
+import type { ImpactedSliceKey } from '../ports/records';
 import type { ChangeSetStore, IndexStore, RawStore, SliceStore } from '../ports/stores';
-import { buildSlice, joinTargetKey, type ResolvedJoin } from '../slicing/build-slice';
-import { decideWrite } from '../slicing/write-decision';
+import { rebuildItems, type RebuildItem, type RebuildOutcome } from './rebuild-items';
+
+export type { RebuildOutcome } from './rebuild-items';
 
 export interface SlicingStores {
   readonly raw: RawStore;
@@ -22,15 +22,6 @@ export type SliceRequest =
   | { readonly tenantId: string; readonly entityKey: string; readonly version: number; readonly mode: 'FULL' }
   | { readonly tenantId: string; readonly entityKey: string; readonly version: number; readonly mode: 'INCREMENTAL'; readonly fromVersion: number };
 
-/** What one entity version's rebuild did, slice types and index entries in deterministic order. */
-export interface RebuildOutcome {
-  readonly written: string[];
-  readonly unchanged: string[];
-  readonly tombstoned: string[];
-  readonly indexAdded: IndexEntry[];
-  readonly indexRemoved: IndexEntry[];
-}
-
 export interface SlicingResult extends RebuildOutcome {
   readonly entityKey: string;
   readonly version: number;
@@ -41,15 +32,37 @@ export interface SlicingResult extends RebuildOutcome {
   readonly fanoutWritten: number;
 }
 
+/** Totals of a FULL rebuild of many entities. */
+export interface FullRebuildSummary {
+  readonly entities: number;
+  readonly written: number;
+  readonly unchanged: number;
+  readonly tombstoned: number;
+  readonly indexAdded: number;
+  readonly indexRemoved: number;
+  /** Parent slices written by fan-out from rebuilt join targets. */
+  readonly fanoutWritten: number;
+}
+
+export interface FullRebuildOptions {
+  /** Entity versions rebuilt together (read together, written together). Default 100. */
+  readonly chunkSize?: number;
+  /** Called after each chunk with the entities done so far. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+interface FanoutTotals {
+  fanout: string[];
+  fanoutBatches: number;
+  fanoutWritten: number;
+}
+
 /**
  * slicing() of SPEC §5–§6. FULL builds every slice type; INCREMENTAL builds the types the
  * change set impacts. Either way only slices whose hash differs from the effective one are
- * written, index entries of index-source slices follow their slice, and a change to a join
- * target fans out to its parents through the inverted index.
- *
- * Write order per slice, so that a crash anywhere is repaired by running the same request again:
- * add new index entries, remove stale ones, then put the slice (the commit point). Until the put,
- * the effective slice is unchanged and the re-run recomputes the same delta.
+ * written, index entries of index-source slices follow their slice (see `rebuildItems` for the
+ * crash-safe write order), and a change to a join target fans out to its parents through the
+ * inverted index. Everything that can fail closed is evaluated before the first write.
  */
 export class SlicingEngine {
   constructor(
@@ -60,12 +73,11 @@ export class SlicingEngine {
   async slice(request: SliceRequest): Promise<SlicingResult> {
     assertTenantId(request.tenantId);
     assertVersion(request.version);
-    const { entityType } = parseEntityKey(request.entityKey);
-    const ruleSet = this.registry.ruleSet(entityType);
-    let sliceTypes: string[];
+    const ruleSet = this.registry.ruleSet(parseEntityKey(request.entityKey).entityType);
+    let specs: readonly SliceSpec[];
     let targets: FanoutTarget[];
     if (request.mode === 'FULL') {
-      sliceTypes = ruleSet.slices.map((s) => s.type);
+      specs = ruleSet.slices;
       targets = fanoutTargets(this.registry, request.entityKey, { everything: true });
     } else {
       if (request.fromVersion !== 0) assertVersion(request.fromVersion);
@@ -76,104 +88,84 @@ export class SlicingEngine {
         fromVersion: request.fromVersion,
         toVersion: request.version,
       });
-      // Both evaluations may fail closed; they run before anything is written.
-      sliceTypes = impactedSliceTypes(ruleSet, changeSet.changes);
+      const impacted = new Set(impactedSliceTypes(ruleSet, changeSet.changes));
+      specs = ruleSet.slices.filter((s) => impacted.has(s.type));
       targets = fanoutTargets(this.registry, request.entityKey, { changes: changeSet.changes });
     }
-    const outcome = await this.rebuild(request.tenantId, request.entityKey, request.version, sliceTypes);
-    const fanout = await this.fanOut(request.tenantId, targets);
-    return { entityKey: request.entityKey, version: request.version, ...outcome, ...fanout };
+    const [outcome] = await rebuildItems(this.stores, request.tenantId, [{ ruleSet, entityKey: request.entityKey, version: request.version, specs }]);
+    const fanout = targets.length === 0 ? { fanout: [], fanoutBatches: 0, fanoutWritten: 0 } : await this.fanOut(request.tenantId, targets);
+    return { entityKey: request.entityKey, version: request.version, ...(outcome as RebuildOutcome), ...fanout };
   }
 
-  /** Rebuild the given slice keys (a fan-out batch), grouped per entity version, in key order. */
+  /**
+   * FULL-rebuilds many entity versions, a chunk at a time (the way to rebuild a catalog: far
+   * fewer store round trips than one `slice` per entity). Join targets in the list fan out to
+   * their parents after their chunk. Validation of the whole list happens before any write.
+   */
+  async fullRebuild(tenantId: string, entities: readonly { readonly entityKey: string; readonly version: number }[], options: FullRebuildOptions = {}): Promise<FullRebuildSummary> {
+    assertTenantId(tenantId);
+    const chunkSize = options.chunkSize ?? 100;
+    if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) throw new RangeError(`chunkSize must be a positive integer, got ${chunkSize}`);
+    const items: RebuildItem[] = entities.map(({ entityKey, version }) => {
+      assertVersion(version);
+      const ruleSet = this.registry.ruleSet(parseEntityKey(entityKey).entityType);
+      return { ruleSet, entityKey, version, specs: ruleSet.slices };
+    });
+    const targets = items.map(({ entityKey }) => fanoutTargets(this.registry, entityKey, { everything: true }));
+    const totals = { entities: items.length, written: 0, unchanged: 0, tombstoned: 0, indexAdded: 0, indexRemoved: 0, fanoutWritten: 0 };
+    for (let start = 0; start < items.length; start += chunkSize) {
+      const outcomes = await rebuildItems(this.stores, tenantId, items.slice(start, start + chunkSize));
+      for (const outcome of outcomes) {
+        totals.written += outcome.written.length;
+        totals.unchanged += outcome.unchanged.length;
+        totals.tombstoned += outcome.tombstoned.length;
+        totals.indexAdded += outcome.indexAdded.length;
+        totals.indexRemoved += outcome.indexRemoved.length;
+      }
+      for (const chunkTargets of targets.slice(start, start + chunkSize)) {
+        if (chunkTargets.length > 0) totals.fanoutWritten += (await this.fanOut(tenantId, chunkTargets)).fanoutWritten;
+      }
+      options.onProgress?.(Math.min(start + chunkSize, items.length), items.length);
+    }
+    return totals;
+  }
+
+  /** Rebuild the given slice keys (a fan-out batch) as one chunk; outcomes by `entityKey@version`. */
   async rebuildKeys(tenantId: string, keys: readonly ImpactedSliceKey[]): Promise<Map<string, RebuildOutcome>> {
     const groups = new Map<string, { entityKey: string; version: number; types: Set<string> }>();
     for (const key of keys) {
-      const id = `${key.entityKey}\u0000${key.version}`;
+      const id = `${key.entityKey}@${key.version}`;
       const group = groups.get(id) ?? { entityKey: key.entityKey, version: key.version, types: new Set<string>() };
       group.types.add(key.sliceType);
       groups.set(id, group);
     }
-    const outcomes = new Map<string, RebuildOutcome>();
-    for (const id of [...groups.keys()].sort()) {
+    const ids = [...groups.keys()].sort();
+    const items = ids.map((id) => {
       const group = groups.get(id) as { entityKey: string; version: number; types: Set<string> };
-      outcomes.set(`${group.entityKey}@${group.version}`, await this.rebuild(tenantId, group.entityKey, group.version, [...group.types]));
-    }
-    return outcomes;
+      return this.item(group.entityKey, group.version, [...group.types]);
+    });
+    const outcomes = await rebuildItems(this.stores, tenantId, items);
+    return new Map(ids.map((id, i) => [id, outcomes[i] as RebuildOutcome]));
   }
 
   /** Build the named slice types of one entity version and write what differs from the effective slices. */
   async rebuild(tenantId: string, entityKey: string, version: number, sliceTypes: readonly string[]): Promise<RebuildOutcome> {
-    const outcome: RebuildOutcome = { written: [], unchanged: [], tombstoned: [], indexAdded: [], indexRemoved: [] };
-    const ruleSet = this.registry.ruleSet(parseEntityKey(entityKey).entityType);
-    const wanted = new Set(sliceTypes);
-    for (const type of wanted) {
+    assertTenantId(tenantId);
+    const [outcome] = await rebuildItems(this.stores, tenantId, [this.item(entityKey, version, sliceTypes)]);
+    return outcome as RebuildOutcome;
+  }
+
+  private item(entityKey: string, version: number, sliceTypes: readonly string[]): RebuildItem {
+    assertVersion(version);
+    const ruleSet: RuleSetContract = this.registry.ruleSet(parseEntityKey(entityKey).entityType);
+    for (const type of sliceTypes) {
       if (!ruleSet.slices.some((s) => s.type === type)) throw new UnknownContractError('slice type', `${ruleSet.id}/${type}`);
     }
-    const specs = ruleSet.slices.filter((s) => wanted.has(s.type));
-    if (specs.length === 0) return outcome;
-    const raw = await this.stores.raw.get(tenantId, entityKey, version);
-    if (!raw) throw new NotFoundError(`${entityKey} version ${version}`);
-    const [effective, joins] = await Promise.all([
-      this.stores.slices.effective(tenantId, entityKey, version, specs.map((s) => s.type)),
-      this.resolveJoins(tenantId, ruleSet, specs, raw),
-    ]);
-    for (const spec of specs) {
-      await this.writeSlice(ruleSet, spec, raw, joins, effective.get(spec.type), outcome);
-    }
-    return outcome;
+    const wanted = new Set(sliceTypes);
+    return { ruleSet, entityKey, version, specs: ruleSet.slices.filter((s) => wanted.has(s.type)) };
   }
 
-  private async writeSlice(
-    ruleSet: RuleSetContract,
-    spec: SliceSpec,
-    raw: RawRecord,
-    joins: ReadonlyMap<string, ResolvedJoin | null>,
-    effective: SliceRecord | undefined,
-    outcome: RebuildOutcome,
-  ): Promise<void> {
-    const built = buildSlice(ruleSet, spec, raw, joins);
-    const decision = decideWrite(built, effective, raw.version, ruleSet.version);
-    if (decision.kind !== 'write') {
-      outcome.unchanged.push(spec.type);
-      return;
-    }
-    const before = effective && !effective.tombstone ? indexEntriesOf(ruleSet, spec.type, effective.data, raw.entityKey) : [];
-    const delta = indexDelta(before, indexEntriesOf(ruleSet, spec.type, built.data, raw.entityKey));
-    if (delta.added.length > 0) await this.stores.index.add(raw.tenantId, delta.added);
-    if (delta.removed.length > 0) await this.stores.index.remove(raw.tenantId, delta.removed);
-    const record: SliceRecord = {
-      tenantId: raw.tenantId,
-      entityKey: raw.entityKey,
-      version: raw.version,
-      sliceType: spec.type,
-      hash: built.hash,
-      tombstone: built.tombstone,
-      data: built.data,
-      inputVector: built.inputVector,
-      ruleSetRef: { id: ruleSet.id, version: ruleSet.version },
-    };
-    if (!(await this.stores.slices.put(record, decision.expected))) throw new SliceWriteConflictError(`${raw.entityKey}@${raw.version}/${spec.type}`);
-    (built.tombstone ? outcome.tombstoned : outcome.written).push(spec.type);
-    outcome.indexAdded.push(...delta.added);
-    outcome.indexRemoved.push(...delta.removed);
-  }
-
-  private async resolveJoins(tenantId: string, ruleSet: RuleSetContract, specs: readonly SliceSpec[], raw: RawRecord): Promise<Map<string, ResolvedJoin | null>> {
-    const resolved = new Map<string, ResolvedJoin | null>();
-    const names = new Set(specs.flatMap((s) => s.joins));
-    if (names.size === 0) return resolved;
-    const targets = new Map<string, string | null>();
-    for (const join of ruleSet.joins) if (names.has(join.name)) targets.set(join.name, joinTargetKey(join, raw.data));
-    const keys = [...new Set([...targets.values()].filter((k): k is string => k !== null))].sort();
-    const latest = keys.length > 0 ? await this.stores.raw.latestMany(tenantId, keys) : new Map<string, RawRecord>();
-    for (const [name, targetKey] of targets) {
-      resolved.set(name, targetKey === null ? null : { targetKey, target: latest.get(targetKey) });
-    }
-    return resolved;
-  }
-
-  private async fanOut(tenantId: string, targets: readonly FanoutTarget[]): Promise<Pick<SlicingResult, 'fanout' | 'fanoutBatches' | 'fanoutWritten'>> {
+  private async fanOut(tenantId: string, targets: readonly FanoutTarget[]): Promise<FanoutTotals> {
     const parents = new Set<string>();
     let batches = 0;
     let fanoutWritten = 0;

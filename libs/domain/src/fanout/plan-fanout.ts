@@ -32,9 +32,11 @@ export interface FanoutTarget {
  * lists the parents (no index fails closed). Runs before anything is written.
  */
 export function fanoutTargets(registry: ContractRegistry, changedEntityKey: string, cause: FanoutCause): FanoutTarget[] {
-  const { entityType, entityId } = parseEntityKey(changedEntityKey);
+  const references = registry.joinsReading(changedEntityKey.slice(0, changedEntityKey.indexOf('#')));
+  if (references.length === 0) return [];
+  const { entityId } = parseEntityKey(changedEntityKey);
   const targets: FanoutTarget[] = [];
-  for (const reference of registry.joinsReading(entityType)) {
+  for (const reference of references) {
     const sliceTypes = impactedByJoin(reference, cause);
     if (sliceTypes.length > 0) targets.push({ reference, sliceTypes, indexKey: fanoutIndexKey(reference, entityId) });
   }

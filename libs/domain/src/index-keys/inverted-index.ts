@@ -9,14 +9,27 @@ import type { IndexEntry } from '../ports/records';
  */
 export function canonicalIndexValue(value: string | number | boolean): string {
   const text = typeof value === 'string' ? value : canonicalJson(value);
+  if (!text.includes('%') && !text.includes('#')) return text;
   return text.replace(/%/g, '%25').replace(/#/g, '%23');
+}
+
+const templates = new WeakMap<IndexSpec, Map<string, readonly string[]>>();
+
+/** The format split around {value}, with {indexType} and {entityType} filled in (cached: keys are on the hot path). */
+function template(spec: IndexSpec, entityType: string): readonly string[] {
+  let byType = templates.get(spec);
+  if (!byType) templates.set(spec, (byType = new Map()));
+  let parts = byType.get(entityType);
+  if (!parts) {
+    parts = spec.format.replace(/\{indexType\}/g, spec.type).replace(/\{entityType\}/g, entityType).split('{value}');
+    byType.set(entityType, parts);
+  }
+  return parts;
 }
 
 /** The index key in the SSOT format, e.g. `IDX#brand#B77#product`. */
 export function indexKeyOf(spec: IndexSpec, canonicalValue: string, entityType: string): string {
-  return spec.format.replace(/\{(indexType|value|entityType)\}/g, (_, name: string) =>
-    name === 'indexType' ? spec.type : name === 'value' ? canonicalValue : entityType,
-  );
+  return template(spec, entityType).join(canonicalValue);
 }
 
 /** Canonical, de-duplicated, sorted values a selector yields from a slice payload (scalars only). */
@@ -26,6 +39,15 @@ export function indexValues(spec: IndexSpec, data: JsonObject): string[] {
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') values.add(canonicalIndexValue(value));
   }
   return [...values].sort();
+}
+
+const sources = new WeakMap<RuleSetContract, ReadonlySet<string>>();
+
+/** True when some index of the RuleSet is derived from this slice type. */
+export function isIndexSource(ruleSet: RuleSetContract, sliceType: string): boolean {
+  let types = sources.get(ruleSet);
+  if (!types) sources.set(ruleSet, (types = new Set(ruleSet.indexes.map((x) => x.fromSlice))));
+  return types.has(sliceType);
 }
 
 /** Index entries derived from one slice of an entity: same slice ⇒ same entries. */
@@ -46,6 +68,7 @@ export interface IndexDelta {
 
 /** Entries to add and to remove to go from one slice state to another. */
 export function indexDelta(before: readonly IndexEntry[], after: readonly IndexEntry[]): IndexDelta {
+  if (before.length === 0 || after.length === 0) return { added: after, removed: before };
   const key = (e: IndexEntry): string => `${e.indexKey}\u0000${e.entityKey}`;
   const had = new Set(before.map(key));
   const has = new Set(after.map(key));

@@ -2,8 +2,14 @@ import { InvalidKeyError, InvalidVersionError } from '../errors';
 
 const TENANT = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const ENTITY_TYPE = /^[a-z][a-z0-9_-]*$/;
-// '#' separates key parts and '/' would break URLs; whitespace and control characters never belong in an id.
-const ENTITY_ID = /^[^#/\s\p{Cc}]{1,256}$/u;
+// '#' separates key parts and '/' would break URLs; whitespace and control characters (Unicode Cc) never belong in an id.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what an id may not contain
+const ENTITY_ID = /^[^#/\s\u0000-\u001f\u007f-\u009f]{1,256}$/;
+
+/** True for a string that may be an entity id (1–256 UTF-16 units, no '#', '/', whitespace or control characters). */
+export function isValidEntityId(id: string): boolean {
+  return ENTITY_ID.test(id);
+}
 
 export interface EntityRef {
   readonly entityType: string;

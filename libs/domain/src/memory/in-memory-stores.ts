@@ -8,23 +8,57 @@ import type {
   RawStore,
   SliceExpectation,
   SliceStore,
+  SliceWrite,
 } from '../ports/stores';
-import { compareStrings, lowerBound } from './sorted';
+import { compareStrings, lowerBoundString, lowerBoundVersion } from './sorted';
+
+const newList = <T>(): T[] => [];
+
+/** tenant → key → value: no per-call key concatenation on the hot path. */
+class TenantMap<V> {
+  private readonly tenants = new Map<string, Map<string, V>>();
+
+  get(tenantId: string, key: string): V | undefined {
+    return this.tenants.get(tenantId)?.get(key);
+  }
+
+  /** The value under the key, created first when absent (pass a module-level factory: no allocation per call). */
+  getOrCreate(tenantId: string, key: string, create: () => V): V {
+    let keys = this.tenants.get(tenantId);
+    if (!keys) this.tenants.set(tenantId, (keys = new Map()));
+    let value = keys.get(key);
+    if (value === undefined) keys.set(key, (value = create()));
+    return value;
+  }
+
+  /** The tenant's own map (created when `create`), for calls that touch many keys. */
+  tenant(tenantId: string, create: true): Map<string, V>;
+  tenant(tenantId: string, create: false): Map<string, V> | undefined;
+  tenant(tenantId: string, create: boolean): Map<string, V> | undefined {
+    let keys = this.tenants.get(tenantId);
+    if (!keys && create) this.tenants.set(tenantId, (keys = new Map()));
+    return keys;
+  }
+
+  entries(tenantId: string): IterableIterator<[string, V]> {
+    return (this.tenants.get(tenantId) ?? new Map<string, V>()).entries();
+  }
+}
 
 /**
  * Store ports held in memory: the reference implementation every storage adapter must agree
  * with, used by the property suite, the benchmark and in-process embedding. Each counts its
  * writes so tests can assert "nothing more was written".
  */
-const byVersion = (a: { version: number }, b: { version: number }): number => a.version - b.version;
+const NO_RECORDS: RawRecord[] = [];
 
 export class InMemoryRawStore implements RawStore {
-  private readonly records = new Map<string, RawRecord[]>();
+  private readonly records = new TenantMap<RawRecord[]>();
   writes = 0;
 
   async putIfAbsent(record: RawRecord): Promise<PutIfAbsentResult<RawRecord>> {
     const list = this.listOf(record.tenantId, record.entityKey, true);
-    const at = lowerBound(list, record, byVersion);
+    const at = lowerBoundVersion(list, record.version);
     const existing = list[at];
     if (existing?.version === record.version) return { stored: false, existing };
     list.splice(at, 0, record);
@@ -34,7 +68,7 @@ export class InMemoryRawStore implements RawStore {
 
   async get(tenantId: string, entityKey: string, version: number): Promise<RawRecord | undefined> {
     const list = this.listOf(tenantId, entityKey, false);
-    const found = list[lowerBound(list, { version }, byVersion)];
+    const found = list[lowerBoundVersion(list, version)];
     return found?.version === version ? found : undefined;
   }
 
@@ -45,9 +79,11 @@ export class InMemoryRawStore implements RawStore {
 
   async latestMany(tenantId: string, entityKeys: readonly string[]): Promise<ReadonlyMap<string, RawRecord>> {
     const out = new Map<string, RawRecord>();
+    const tenant = this.records.tenant(tenantId, false);
+    if (!tenant) return out;
     for (const key of entityKeys) {
-      const list = this.listOf(tenantId, key, false);
-      const last = list[list.length - 1];
+      const list = tenant.get(key);
+      const last = list?.[list.length - 1];
       if (last) out.set(key, last);
     }
     return out;
@@ -55,18 +91,11 @@ export class InMemoryRawStore implements RawStore {
 
   /** Every entity key of a tenant, ascending (for tests and FULL comparisons, never a hot path). */
   entityKeys(tenantId: string): string[] {
-    const prefix = `${tenantId}\u0000`;
-    return [...this.records.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)).sort(compareStrings);
+    return [...this.records.entries(tenantId)].map(([key]) => key).sort(compareStrings);
   }
 
   private listOf(tenantId: string, entityKey: string, create: boolean): RawRecord[] {
-    const key = `${tenantId}\u0000${entityKey}`;
-    let list = this.records.get(key);
-    if (!list) {
-      list = [];
-      if (create) this.records.set(key, list);
-    }
-    return list;
+    return create ? this.records.getOrCreate(tenantId, entityKey, newList) : (this.records.get(tenantId, entityKey) ?? NO_RECORDS);
   }
 }
 
@@ -93,7 +122,8 @@ export class InMemoryChangeSetStore implements ChangeSetStore {
 }
 
 export class InMemorySliceStore implements SliceStore {
-  private readonly records = new Map<string, SliceRecord[]>();
+  /** tenant → entity key → slice type → versions ascending. */
+  private readonly records = new TenantMap<Map<string, SliceRecord[]>>();
   /** Every successful put, in order (tests read it to check what a step wrote). */
   readonly log: SliceRecord[] = [];
   writes = 0;
@@ -102,21 +132,44 @@ export class InMemorySliceStore implements SliceStore {
 
   async effective(tenantId: string, entityKey: string, version: number, sliceTypes: readonly string[]): Promise<ReadonlyMap<string, SliceRecord>> {
     const out = new Map<string, SliceRecord>();
+    const byType = this.records.get(tenantId, entityKey);
+    if (!byType) return out;
     for (const type of sliceTypes) {
-      const list = this.records.get(this.key(tenantId, entityKey, type));
-      if (!list) continue;
-      const at = lowerBound(list, { version: version + 1 }, byVersion) - 1;
-      const found = list[at];
+      const list = byType.get(type);
+      const found = list?.[lowerBoundVersion(list, version + 1) - 1];
       if (found) out.set(type, found);
     }
     return out;
   }
 
-  async put(record: SliceRecord, expected: SliceExpectation): Promise<boolean> {
-    const key = this.key(record.tenantId, record.entityKey, record.sliceType);
-    let list = this.records.get(key);
-    if (!list) this.records.set(key, (list = []));
-    const at = lowerBound(list, record, byVersion);
+  async put(writes: readonly SliceWrite[]): Promise<readonly SliceWrite[]> {
+    const conflicts: SliceWrite[] = [];
+    // Writes come grouped by entity; resolve each tenant and entity once per run of writes.
+    let tenant: Map<string, Map<string, SliceRecord[]>> | undefined;
+    let tenantId: string | undefined;
+    let byType: Map<string, SliceRecord[]> | undefined;
+    let entityKey: string | undefined;
+    for (const write of writes) {
+      const { record } = write;
+      if (record.tenantId !== tenantId) {
+        tenantId = record.tenantId;
+        tenant = this.records.tenant(tenantId, true);
+        entityKey = undefined;
+      }
+      if (record.entityKey !== entityKey) {
+        entityKey = record.entityKey;
+        byType = (tenant as Map<string, Map<string, SliceRecord[]>>).get(entityKey);
+        if (!byType) (tenant as Map<string, Map<string, SliceRecord[]>>).set(entityKey, (byType = new Map()));
+      }
+      if (!this.putOne(byType as Map<string, SliceRecord[]>, record, write.expected)) conflicts.push(write);
+    }
+    return conflicts;
+  }
+
+  private putOne(byType: Map<string, SliceRecord[]>, record: SliceRecord, expected: SliceExpectation): boolean {
+    let list = byType.get(record.sliceType);
+    if (!list) byType.set(record.sliceType, (list = []));
+    const at = lowerBoundVersion(list, record.version);
     const existing = list[at]?.version === record.version ? list[at] : undefined;
     if ('absent' in expected ? existing !== undefined : existing?.hash !== expected.hash) return false;
     list.splice(at, existing ? 1 : 0, record);
@@ -124,22 +177,19 @@ export class InMemorySliceStore implements SliceStore {
     if (this.options.keepLog) this.log.push(record);
     return true;
   }
-
-  private key(tenantId: string, entityKey: string, sliceType: string): string {
-    return `${tenantId}\u0000${entityKey}\u0000${sliceType}`;
-  }
 }
 
 export class InMemoryIndexStore implements IndexStore {
-  private readonly entries = new Map<string, string[]>();
+  /** tenant → index key → entity keys ascending. */
+  private readonly entries = new TenantMap<string[]>();
   writes = 0;
 
   async add(tenantId: string, entries: readonly IndexEntry[]): Promise<void> {
+    const tenant = this.entries.tenant(tenantId, true);
     for (const entry of entries) {
-      const key = `${tenantId}\u0000${entry.indexKey}`;
-      let list = this.entries.get(key);
-      if (!list) this.entries.set(key, (list = []));
-      const at = lowerBound(list, entry.entityKey, compareStrings);
+      let list = tenant.get(entry.indexKey);
+      if (!list) tenant.set(entry.indexKey, (list = []));
+      const at = lowerBoundString(list, entry.entityKey);
       if (list[at] !== entry.entityKey) {
         list.splice(at, 0, entry.entityKey);
         this.writes++;
@@ -148,22 +198,23 @@ export class InMemoryIndexStore implements IndexStore {
   }
 
   async remove(tenantId: string, entries: readonly IndexEntry[]): Promise<void> {
+    const tenant = this.entries.tenant(tenantId, false);
+    if (!tenant) return;
     for (const entry of entries) {
-      const key = `${tenantId}\u0000${entry.indexKey}`;
-      const list = this.entries.get(key);
+      const list = tenant.get(entry.indexKey);
       if (!list) continue;
-      const at = lowerBound(list, entry.entityKey, compareStrings);
+      const at = lowerBoundString(list, entry.entityKey);
       if (list[at] === entry.entityKey) {
         list.splice(at, 1);
         this.writes++;
-        if (list.length === 0) this.entries.delete(key);
+        if (list.length === 0) tenant.delete(entry.indexKey);
       }
     }
   }
 
   async lookup(tenantId: string, indexKey: string, page: { readonly limit: number; readonly after?: string }): Promise<IndexPage> {
-    const list = this.entries.get(`${tenantId}\u0000${indexKey}`) ?? [];
-    const start = page.after === undefined ? 0 : lowerBound(list, `${page.after}\u0000`, compareStrings);
+    const list = this.entries.get(tenantId, indexKey) ?? [];
+    const start = page.after === undefined ? 0 : lowerBoundString(list, `${page.after}\u0000`);
     const entityKeys = list.slice(start, start + page.limit);
     const last = entityKeys[entityKeys.length - 1];
     return start + page.limit < list.length && last !== undefined ? { entityKeys, next: last } : { entityKeys };
@@ -171,12 +222,8 @@ export class InMemoryIndexStore implements IndexStore {
 
   /** Every entry of a tenant, sorted (for tests). */
   all(tenantId: string): IndexEntry[] {
-    const prefix = `${tenantId}\u0000`;
     const out: IndexEntry[] = [];
-    for (const [key, list] of this.entries) {
-      if (!key.startsWith(prefix)) continue;
-      for (const entityKey of list) out.push({ indexKey: key.slice(prefix.length), entityKey });
-    }
+    for (const [indexKey, list] of this.entries.entries(tenantId)) for (const entityKey of list) out.push({ indexKey, entityKey });
     return out.sort((a, b) => compareStrings(a.indexKey, b.indexKey) || compareStrings(a.entityKey, b.entityKey));
   }
 }

@@ -1,10 +1,22 @@
-/** Index of the first element not less than `key` in an ascending array. */
-export function lowerBound<T>(items: readonly T[], key: T, compare: (a: T, b: T) => number): number {
+/** Index of the first record whose version is not less than `version`, in an ascending list. */
+export function lowerBoundVersion(items: readonly { readonly version: number }[], version: number): number {
   let lo = 0;
   let hi = items.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (compare(items[mid] as T, key) < 0) lo = mid + 1;
+    if ((items[mid] as { version: number }).version < version) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the first string not less than `key`, in an ascending list. */
+export function lowerBoundString(items: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((items[mid] as string) < key) lo = mid + 1;
     else hi = mid;
   }
   return lo;

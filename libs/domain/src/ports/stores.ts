@@ -26,12 +26,21 @@ export interface ChangeSetStore {
 /** What a slice put expects to find at the slice's exact key: nothing, or a slice with this hash. */
 export type SliceExpectation = { readonly absent: true } | { readonly hash: string };
 
+/** One conditional slice write. */
+export interface SliceWrite {
+  readonly record: SliceRecord;
+  readonly expected: SliceExpectation;
+}
+
 /** Slices keyed `(tenantId, entityKey, version, sliceType)`. */
 export interface SliceStore {
   /** For each requested type, the newest slice at or below `version` (the effective slice). */
   effective(tenantId: string, entityKey: string, version: number, sliceTypes: readonly string[]): Promise<ReadonlyMap<string, SliceRecord>>;
-  /** Conditional write: succeeds only when the key holds what `expected` says; false on conflict. */
-  put(record: SliceRecord, expected: SliceExpectation): Promise<boolean>;
+  /**
+   * Conditional writes, each succeeding only when its key holds what `expected` says; the writes
+   * are independent (no transaction). Resolves to the writes that conflicted, none on success.
+   */
+  put(writes: readonly SliceWrite[]): Promise<readonly SliceWrite[]>;
 }
 
 /** One page of an index lookup, entity keys in ascending order. */

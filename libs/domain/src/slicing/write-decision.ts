@@ -15,11 +15,15 @@ export type WriteDecision =
   | { readonly kind: 'superseded' }
   | { readonly kind: 'write'; readonly expected: SliceExpectation };
 
+const UNCHANGED: WriteDecision = Object.freeze({ kind: 'unchanged' });
+const SUPERSEDED: WriteDecision = Object.freeze({ kind: 'superseded' });
+const WRITE_NEW: WriteDecision = Object.freeze({ kind: 'write', expected: Object.freeze({ absent: true }) });
+
 export function decideWrite(built: BuiltSlice, effective: SliceRecord | undefined, version: number, ruleSetVersion: string): WriteDecision {
   const effectivelyEmpty = effective === undefined || effective.tombstone;
-  if (built.tombstone && effectivelyEmpty) return { kind: 'unchanged' };
-  if (effective !== undefined && effective.hash === built.hash) return { kind: 'unchanged' };
-  if (effective === undefined || effective.version < version) return { kind: 'write', expected: { absent: true } };
+  if (built.tombstone && effectivelyEmpty) return UNCHANGED;
+  if (effective !== undefined && effective.hash === built.hash) return UNCHANGED;
+  if (effective === undefined || effective.version < version) return WRITE_NEW;
 
   // Same key: an overwrite is allowed only from a strictly newer input vector (or a new RuleSet version).
   const where = `${effective.entityKey}@${version}/${built.sliceType}`;
@@ -28,7 +32,7 @@ export function decideWrite(built: BuiltSlice, effective: SliceRecord | undefine
     case 'newer':
       return { kind: 'write', expected: { hash: effective.hash } };
     case 'older':
-      return { kind: 'superseded' };
+      return SUPERSEDED;
     case 'equal':
       throw new SliceInvariantViolationError(`${where}: the same input vector ${JSON.stringify(built.inputVector)} produced a different hash; the build is not deterministic`);
     case 'incomparable':
