@@ -1,0 +1,1 @@
+export { loadContractRegistry, readContractSources } from './load-contracts';
