@@ -181,20 +181,6 @@ export class UnknownContractError extends DomainError {
   }
 }
 
-export class InvalidProjectionError extends DomainError {
-  readonly code = 'INVALID_PROJECTION';
-  constructor(message: string) {
-    super(message);
-  }
-}
-
-export class FanoutLimitError extends DomainError {
-  readonly code = 'FANOUT_LIMIT';
-  constructor(message: string) {
-    super(message);
-  }
-}
-
 /** A failure that may pass on a later attempt (timeout, throttling, dropped connection): retried with backoff. */
 export class TransientError extends DomainError {
   readonly code = 'TRANSIENT';
