@@ -25,3 +25,4 @@ export { rebuildItems, type RebuildItem, type RebuildStores } from './engine/reb
 export { joinView, type ViewResult } from './views/join-view';
 export { queryView, readEffectiveSlices, type QueryViewInput } from './views/query-view';
 export * from './memory/in-memory-stores';
+export { sinkDocId, sinkOperation } from './sinks/sink-operations';
