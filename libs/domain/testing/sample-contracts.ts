@@ -25,18 +25,24 @@ export function sampleRegistry(): ContractRegistry {
 }
 
 /**
- * The sample sources with one file's text rewritten, for tests of broken or variant contract sets.
+ * The sources with one file's text rewritten, for tests of broken or variant contract sets.
+ * Throws when the file is absent or the rewrite changes nothing, so a stale test cannot pass.
  * @param file path relative to `contracts/`, e.g. `rulesets/product.yaml`
  */
-export function sampleSourcesWith(file: string, rewrite: (text: string) => string): ContractSource[] {
+export function rewriteSource(sources: readonly ContractSource[], file: string, rewrite: (text: string) => string): ContractSource[] {
   let found = false;
-  const sources = sampleContractSources().map((source) => {
+  const rewritten = sources.map((source) => {
     if (source.path !== file) return source;
     found = true;
     const text = rewrite(source.text);
     if (text === source.text) throw new Error(`rewrite of ${file} changed nothing`);
     return { path: source.path, text };
   });
-  if (!found) throw new Error(`no sample contract ${file}`);
-  return sources;
+  if (!found) throw new Error(`no contract ${file}`);
+  return rewritten;
+}
+
+/** The sample sources with one file's text rewritten (see `rewriteSource`). */
+export function sampleSourcesWith(file: string, rewrite: (text: string) => string): ContractSource[] {
+  return rewriteSource(sampleContractSources(), file, rewrite);
 }

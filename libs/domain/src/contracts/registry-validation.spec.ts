@@ -1,17 +1,8 @@
-import { sampleContractSources, sampleSourcesWith } from '../../testing/sample-contracts';
+import { rewriteSource, sampleContractSources, sampleSourcesWith } from '../../testing/sample-contracts';
 import { ContractValidationError, type ErrorDetail } from '../errors';
 import { type ContractSource } from './model';
 import { ContractRegistry } from './registry';
 
-/** Rewrites one more file of an already rewritten source list. */
-function rewrite(sources: readonly ContractSource[], file: string, change: (text: string) => string): ContractSource[] {
-  return sources.map((s) => {
-    if (s.path !== file) return s;
-    const text = change(s.text);
-    if (text === s.text) throw new Error(`rewrite of ${file} changed nothing`);
-    return { path: s.path, text };
-  });
-}
 
 const textOf = (path: string): string => sampleContractSources().find((s) => s.path === path)?.text ?? '';
 
@@ -192,10 +183,10 @@ describe('ContractRegistry refuses broken contract sets, naming file and JSON po
 describe('ContractRegistry reports every problem of a set, deterministically', () => {
   const broken = (): ContractSource[] => {
     let sources = sampleSourcesWith(SINK, (t) => `${t.replace('docId: "{tenantId}:{entityId}"', 'docId: "{tenant}"')}colour: blue\n`);
-    sources = rewrite(sources, VIEW, (t) => t.replace('root: product', 'root: warehouse'));
-    sources = rewrite(sources, PRODUCT_RULES, (t) => t.replace('  - { path: /price, slices: [PRODUCT_PRICE] }\n', ''));
-    sources = rewrite(sources, 'schemas/category.yaml', (t) => t.replace('idField: category_id', 'idField: parent_id'));
-    sources = rewrite(sources, 'rulesets/brand.yaml', (t) => t.replace('version: 1.0.0\ndescription', 'version: 1.0\ndescription'));
+    sources = rewriteSource(sources, VIEW, (t) => t.replace('root: product', 'root: warehouse'));
+    sources = rewriteSource(sources, PRODUCT_RULES, (t) => t.replace('  - { path: /price, slices: [PRODUCT_PRICE] }\n', ''));
+    sources = rewriteSource(sources, 'schemas/category.yaml', (t) => t.replace('idField: category_id', 'idField: parent_id'));
+    sources = rewriteSource(sources, 'rulesets/brand.yaml', (t) => t.replace('version: 1.0.0\ndescription', 'version: 1.0\ndescription'));
     return sources;
   };
 

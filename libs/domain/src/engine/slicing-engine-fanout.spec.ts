@@ -1,35 +1,15 @@
+import { engineSetup, TEST_TENANT } from '../../testing/engine-setup';
 import { sampleRegistry, sampleSourcesWith } from '../../testing/sample-contracts';
 import { type JsonObject } from '../canonical/canonical-json';
 import { type RuleSetContract } from '../contracts/model';
 import { ContractRegistry, type JoinReference } from '../contracts/registry';
 import { JoinImpactUndeclaredError, MissingIndexError } from '../errors';
 import { fanoutIndexKey } from '../fanout/plan-fanout';
-import { createInMemoryStores } from '../memory/in-memory-stores';
 import { insertRawdata } from '../raw/insert-rawdata';
-import { SlicingEngine } from './slicing-engine';
 
-const T = 'acme';
+const T = TEST_TENANT;
 
-function setup(registry: ContractRegistry = sampleRegistry()) {
-  const stores = createInMemoryStores({ keepSliceLog: true });
-  const engine = new SlicingEngine(registry, stores);
-  const put = async (entityType: string, entityId: string, version: number, data: JsonObject): Promise<void> => {
-    await insertRawdata(registry, stores.raw, { tenantId: T, entityType, entityId, version, data });
-  };
-  const incremental = (entityKey: string, fromVersion: number, version: number) => engine.slice({ tenantId: T, entityKey, version, mode: 'INCREMENTAL', fromVersion });
-  const logSince = (from: number): string[] => stores.slices.log.slice(from).map((r) => `${r.entityKey}@${r.version}/${r.sliceType}`);
-  /** Inserts and slices (INCREMENTAL) the next version of an entity. */
-  const versions = new Map<string, number>();
-  const upsert = async (entityType: string, entityId: string, data: JsonObject) => {
-    const key = `${entityType}#${entityId}`;
-    const from = versions.get(key) ?? 0;
-    versions.set(key, from + 1);
-    await put(entityType, entityId, from + 1, data);
-    return incremental(key, from, from + 1);
-  };
-  const enriched = async (sku: string) => (await stores.slices.effective(T, `product#${sku}`, Number.MAX_SAFE_INTEGER, ['PRODUCT_BRAND_ENRICHED'])).get('PRODUCT_BRAND_ENRICHED');
-  return { stores, engine, put, incremental, logSince, upsert, enriched };
-}
+const setup = engineSetup;
 
 const product = (sku: string, brandId: string): JsonObject => ({ sku, name: `Product ${sku}`, brand_id: brandId, category_ids: ['C1'], price: 1000, currency: 'KRW', status: 'ACTIVE' });
 const brand = (id: string, name: string): JsonObject => ({ brand_id: id, name });

@@ -1,30 +1,13 @@
-import { sampleRegistry, sampleSourcesWith } from '../../testing/sample-contracts';
+import { engineSetup, TEST_TENANT } from '../../testing/engine-setup';
+import { rewriteSource, sampleSourcesWith } from '../../testing/sample-contracts';
 import { type JsonObject } from '../canonical/canonical-json';
-import { type ContractSource } from '../contracts/model';
 import { ContractRegistry } from '../contracts/registry';
 import { InvalidChangeSetRangeError, NotFoundError, UnmatchedChangePathError } from '../errors';
-import { createInMemoryStores } from '../memory/in-memory-stores';
-import { insertRawdata } from '../raw/insert-rawdata';
 import { queryView } from '../views/query-view';
-import { SlicingEngine } from './slicing-engine';
 
-const T = 'acme';
+const T = TEST_TENANT;
 
-function setup(registry: ContractRegistry = sampleRegistry()) {
-  const stores = createInMemoryStores({ keepSliceLog: true });
-  const engine = new SlicingEngine(registry, stores);
-  const put = async (entityType: string, entityId: string, version: number, data: JsonObject): Promise<void> => {
-    await insertRawdata(registry, stores.raw, { tenantId: T, entityType, entityId, version, data });
-  };
-  const del = async (entityType: string, entityId: string, version: number): Promise<void> => {
-    await insertRawdata(registry, stores.raw, { tenantId: T, entityType, entityId, version, deleted: true });
-  };
-  const incremental = (entityKey: string, fromVersion: number, version: number) => engine.slice({ tenantId: T, entityKey, version, mode: 'INCREMENTAL', fromVersion });
-  const full = (entityKey: string, version: number) => engine.slice({ tenantId: T, entityKey, version, mode: 'FULL' });
-  /** Slice types written since a log position, as `entityKey@version/TYPE`. */
-  const logSince = (from: number): string[] => stores.slices.log.slice(from).map((r) => `${r.entityKey}@${r.version}/${r.sliceType}`);
-  return { registry, stores, engine, put, del, incremental, full, logSince };
-}
+const setup = engineSetup;
 
 const product = (sku: string, over: Partial<Record<string, unknown>> = {}): JsonObject =>
   ({ sku, name: `Product ${sku}`, brand_id: 'B1', category_ids: ['C1', 'C2'], price: 1000, currency: 'KRW', status: 'ACTIVE', ...over }) as JsonObject;
@@ -121,7 +104,7 @@ describe('SlicingEngine on product changes', () => {
 
   it('fails closed on a changed path the impact map does not name, writing nothing', async () => {
     // /status is neither read by a slice nor mapped, so the registry accepts the set.
-    const sources = rewrite(
+    const sources = rewriteSource(
       sampleSourcesWith('rulesets/product.yaml', (t) => t.replace('      status: /status\n', '').replace('  - { path: /status, slices: [PRODUCT_CORE] }\n', '')),
       'views/product-detail.yaml',
       (t) => t.replace('  status: { slice: PRODUCT_CORE, path: /status }\n', ''),
@@ -139,7 +122,7 @@ describe('SlicingEngine on product changes', () => {
     expect({ slices: w.stores.slices.writes, index: w.stores.index.writes }).toEqual(writes);
 
     // The same set with unmatchedPolicy FULL_REBUILD rebuilds every slice type instead.
-    const rebuilding = setup(ContractRegistry.fromSources(rewrite(sources, 'rulesets/product.yaml', (t) => t.replace('unmatchedPolicy: FAIL_CLOSED', 'unmatchedPolicy: FULL_REBUILD'))));
+    const rebuilding = setup(ContractRegistry.fromSources(rewriteSource(sources, 'rulesets/product.yaml', (t) => t.replace('unmatchedPolicy: FAIL_CLOSED', 'unmatchedPolicy: FULL_REBUILD'))));
     await rebuilding.put('product', 'P1', 1, product('P1'));
     expect((await rebuilding.incremental('product#P1', 0, 1)).written).toEqual(TYPES);
     await rebuilding.put('product', 'P1', 2, product('P1', { status: 'INACTIVE', price: 5 }));
@@ -202,11 +185,3 @@ describe('queryView over sliced products', () => {
   });
 });
 
-function rewrite(sources: readonly ContractSource[], file: string, change: (text: string) => string): ContractSource[] {
-  return sources.map((s) => {
-    if (s.path !== file) return s;
-    const text = change(s.text);
-    if (text === s.text) throw new Error(`rewrite of ${file} changed nothing`);
-    return { path: s.path, text };
-  });
-}
