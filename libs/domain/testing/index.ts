@@ -1,3 +1,4 @@
 export * from './sample-contracts';
 export * from './property-params';
 export * from './catalog-world';
+export * from './store-contract';

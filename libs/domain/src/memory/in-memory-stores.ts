@@ -77,6 +77,11 @@ export class InMemoryRawStore implements RawStore {
     return list[list.length - 1];
   }
 
+  async latestBelow(tenantId: string, entityKey: string, version: number): Promise<RawRecord | undefined> {
+    const list = this.listOf(tenantId, entityKey, false);
+    return list[lowerBoundVersion(list, version) - 1];
+  }
+
   async latestMany(tenantId: string, entityKeys: readonly string[]): Promise<ReadonlyMap<string, RawRecord>> {
     const out = new Map<string, RawRecord>();
     const tenant = this.records.tenant(tenantId, false);

@@ -11,6 +11,8 @@ export interface RawStore {
   get(tenantId: string, entityKey: string, version: number): Promise<RawRecord | undefined>;
   /** The newest record of the entity (a tombstone included), if any. */
   latest(tenantId: string, entityKey: string): Promise<RawRecord | undefined>;
+  /** The newest record strictly below `version` (a tombstone included), if any. */
+  latestBelow(tenantId: string, entityKey: string, version: number): Promise<RawRecord | undefined>;
   /** `latest` for many entities at once; keys without records are absent from the map. */
   latestMany(tenantId: string, entityKeys: readonly string[]): Promise<ReadonlyMap<string, RawRecord>>;
 }

@@ -1,0 +1,98 @@
+import { type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { type IndexEntry, type IndexPage, type IndexStore } from '@ivm/domain';
+import { type Item, ItemReader, s } from './codec';
+import { backoffMs, mapLimit, sleep } from './concurrency';
+import { DynamoStoreError } from './errors';
+import { indexPk } from './keys';
+import { type Requests } from './requests';
+
+/** BatchWriteItem's limit of requests per call. */
+const BATCH_SIZE = 25;
+/** Batches of one add/remove in flight at once. */
+const PARALLEL_BATCHES = 4;
+/** Consecutive BatchWriteItem calls that processed nothing before giving up (with backoff between). */
+const MAX_STALLED_ROUNDS = 10;
+
+/**
+ * Inverted index: PK `{tenant}#{indexKey}`, SK entityKey, no other attributes. Adds and removes
+ * are unconditional batch puts/deletes, hence idempotent (a re-run after a crash repeats them
+ * harmlessly). Lookups are one key's Query, ascending by entity key.
+ */
+export class DynamoIndexStore implements IndexStore {
+  constructor(
+    private readonly requests: Requests,
+    private readonly table: string,
+  ) {}
+
+  async add(tenantId: string, entries: readonly IndexEntry[]): Promise<void> {
+    await this.batchWrite(distinct(entries).map((entry) => ({ PutRequest: { Item: this.key(tenantId, entry) } })));
+  }
+
+  async remove(tenantId: string, entries: readonly IndexEntry[]): Promise<void> {
+    await this.batchWrite(distinct(entries).map((entry) => ({ DeleteRequest: { Key: this.key(tenantId, entry) } })));
+  }
+
+  /**
+   * Entity keys after `after`, ascending, at most `limit`; `next` only when more remain. Asks for
+   * one key more than the page so "more remain" needs no extra request, and follows
+   * LastEvaluatedKey because a Query page may stop early (1 MB) before reaching its Limit.
+   */
+  async lookup(tenantId: string, indexKey: string, page: { readonly limit: number; readonly after?: string }): Promise<IndexPage> {
+    const wanted = page.limit + 1;
+    const keys: string[] = [];
+    let startKey: Item | undefined;
+    do {
+      const result = await this.requests.query({
+        TableName: this.table,
+        KeyConditionExpression: page.after === undefined ? 'PK = :pk' : 'PK = :pk AND SK > :after',
+        ExpressionAttributeValues: page.after === undefined ? { ':pk': s(indexPk(tenantId, indexKey)) } : { ':pk': s(indexPk(tenantId, indexKey)), ':after': s(page.after) },
+        Limit: wanted - keys.length,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      });
+      for (const item of result.Items ?? []) keys.push(new ItemReader(this.table, item).string('SK'));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey !== undefined && keys.length < wanted);
+    const entityKeys = keys.slice(0, Math.max(0, page.limit));
+    const last = entityKeys[entityKeys.length - 1];
+    return keys.length > page.limit && last !== undefined ? { entityKeys, next: last } : { entityKeys };
+  }
+
+  private key(tenantId: string, entry: IndexEntry): Item {
+    return { PK: s(indexPk(tenantId, entry.indexKey)), SK: s(entry.entityKey) };
+  }
+
+  /** Chunks of 25, a few in parallel; unprocessed items retried with backoff. */
+  private async batchWrite(requests: readonly WriteRequest[]): Promise<void> {
+    const chunks: WriteRequest[][] = [];
+    for (let at = 0; at < requests.length; at += BATCH_SIZE) chunks.push(requests.slice(at, at + BATCH_SIZE));
+    await mapLimit(chunks, PARALLEL_BATCHES, (chunk) => this.writeChunk(chunk));
+  }
+
+  /** Resends UnprocessedItems until none remain; gives up only after rounds in a row that made no progress. */
+  private async writeChunk(chunk: WriteRequest[]): Promise<void> {
+    let pending = chunk;
+    let stalled = 0;
+    for (;;) {
+      const result = await this.requests.batchWriteItem({ RequestItems: { [this.table]: pending } });
+      const unprocessed = result.UnprocessedItems?.[this.table] ?? [];
+      if (unprocessed.length === 0) return;
+      stalled = unprocessed.length < pending.length ? 0 : stalled + 1;
+      if (stalled >= MAX_STALLED_ROUNDS) {
+        throw new DynamoStoreError('BatchWriteItem', new Error(`${unprocessed.length} index write(s) stayed unprocessed for ${MAX_STALLED_ROUNDS} attempts`));
+      }
+      pending = unprocessed;
+      await sleep(backoffMs(stalled));
+    }
+  }
+}
+
+/** Entries without repeats: one BatchWriteItem may not name the same key twice. */
+function distinct(entries: readonly IndexEntry[]): IndexEntry[] {
+  const seen = new Set<string>();
+  return entries.filter((entry) => {
+    const id = `${entry.indexKey}\u0000${entry.entityKey}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}

@@ -1,0 +1,21 @@
+import { type ContractRegistry, insertRawdata } from '@ivm/domain';
+import { type WriteRawResult } from './insert-raw';
+import { rawView } from './raw-view';
+import { type IvmStores } from './stores';
+
+export interface DeleteRawCommand {
+  readonly tenantId: string;
+  readonly entityType: string;
+  readonly entityId: string;
+  readonly version: number;
+}
+
+/** Records the entity's deletion as a tombstone at `version`, under the same version rules as an insert. */
+export function deleteRawUseCase(registry: ContractRegistry, stores: Pick<IvmStores, 'raw'>) {
+  return async (command: DeleteRawCommand): Promise<WriteRawResult> => {
+    // Checked first so an unknown type reads as such, whatever else is wrong with the request.
+    registry.schema(command.entityType);
+    const { record, created } = await insertRawdata(registry, stores.raw, { ...command, deleted: true });
+    return { ...rawView(record), created };
+  };
+}

@@ -1,0 +1,380 @@
+import {
+  type ActiveVersionStore,
+  type ChangeSetRecord,
+  type ChangeSetStore,
+  type IndexEntry,
+  type IndexStore,
+  type JsonObject,
+  type RawRecord,
+  type RawStore,
+  type SliceRecord,
+  type SliceStore,
+  type SliceWrite,
+} from '../src';
+
+/** The five store ports an adapter provides. */
+export interface ContractStores {
+  readonly raw: RawStore;
+  readonly changeSets: ChangeSetStore;
+  readonly slices: SliceStore;
+  readonly index: IndexStore;
+  readonly active: ActiveVersionStore;
+}
+
+export interface ContractStoresHandle {
+  readonly stores: ContractStores;
+  cleanup(): Promise<void>;
+}
+
+/** A JSON payload that breaks naive encodings: unicode, nesting, empty containers, awkward numbers. */
+export const AWKWARD_PAYLOAD: JsonObject = {
+  name: '상품 – ünïcödé 🎉 "quoted" \\ back\nslash',
+  'ключ с пробелом': 'v',
+  nested: { deeper: { deepest: [1, [2, [3, { four: 4 }]]], empty: {} } },
+  emptyArray: [],
+  emptyObject: {},
+  emptyString: '',
+  numbers: [0, 0.1, 1e21, -1.5, 123456789.123, 9007199254740991, 1e-7],
+  flags: [true, false, null],
+};
+
+/**
+ * The store-port contract: the semantics of the in-memory reference stores, which every store
+ * adapter must pass. `makeStores` is called once for the block; each test works in its own
+ * tenant, so the tests are independent without fresh stores per test.
+ */
+export function describeStoreContract(name: string, makeStores: () => Promise<ContractStoresHandle>): void {
+  describe(`store contract: ${name}`, () => {
+    let handle: ContractStoresHandle | undefined;
+    let tenants = 0;
+    const stores = (): ContractStores => {
+      if (!handle) throw new Error('stores are not ready');
+      return handle.stores;
+    };
+    /** A tenant of its own for each use (valid tenant ids: lower-case, digits, '-', '_'). */
+    const freshTenant = (): string => `tenant-${++tenants}`;
+
+    beforeAll(async () => {
+      handle = await makeStores();
+    });
+    afterAll(async () => {
+      await handle?.cleanup();
+    });
+
+    describe('raw store', () => {
+      it('stores a record once and returns the existing one instead of overwriting', async () => {
+        const t = freshTenant();
+        const first = raw(t, 'product#P1', 1, { sku: 'P1', name: 'first' });
+        await expect(stores().raw.putIfAbsent(first)).resolves.toEqual({ stored: true });
+        const other = raw(t, 'product#P1', 1, { sku: 'P1', name: 'other' });
+        await expect(stores().raw.putIfAbsent(other)).resolves.toEqual({ stored: false, existing: first });
+        await expect(stores().raw.putIfAbsent(first)).resolves.toEqual({ stored: false, existing: first });
+        await expect(stores().raw.get(t, 'product#P1', 1)).resolves.toEqual(first);
+      });
+
+      it('gets exact versions only; missing versions and entities are undefined', async () => {
+        const t = freshTenant();
+        await stores().raw.putIfAbsent(raw(t, 'product#P1', 2, { sku: 'P1' }));
+        await expect(stores().raw.get(t, 'product#P1', 1)).resolves.toBeUndefined();
+        await expect(stores().raw.get(t, 'product#P1', 3)).resolves.toBeUndefined();
+        await expect(stores().raw.get(t, 'product#NOPE', 2)).resolves.toBeUndefined();
+        await expect(stores().raw.latest(t, 'product#NOPE')).resolves.toBeUndefined();
+      });
+
+      it('latest is the numerically newest version, a tombstone included, whatever the insert order', async () => {
+        const t = freshTenant();
+        for (const version of [10, 9, 100, 2]) await stores().raw.putIfAbsent(raw(t, 'product#P1', version, { sku: 'P1', v: version }));
+        await expect(stores().raw.latest(t, 'product#P1')).resolves.toEqual(raw(t, 'product#P1', 100, { sku: 'P1', v: 100 }));
+        const tombstone = raw(t, 'product#P1', 2 ** 40, null);
+        await stores().raw.putIfAbsent(tombstone);
+        await expect(stores().raw.latest(t, 'product#P1')).resolves.toEqual(tombstone);
+        await expect(stores().raw.get(t, 'product#P1', 2 ** 40)).resolves.toEqual(tombstone);
+      });
+
+      it('latestBelow is the newest record strictly below a version, a tombstone included', async () => {
+        const t = freshTenant();
+        for (const version of [10, 9, 100, 2]) await stores().raw.putIfAbsent(raw(t, 'product#P1', version, { sku: 'P1', v: version }));
+        const tombstone = raw(t, 'product#P1', 50, null);
+        await stores().raw.putIfAbsent(tombstone);
+        await expect(stores().raw.latestBelow(t, 'product#P1', 100)).resolves.toEqual(tombstone);
+        await expect(stores().raw.latestBelow(t, 'product#P1', 50)).resolves.toEqual(raw(t, 'product#P1', 10, { sku: 'P1', v: 10 }));
+        await expect(stores().raw.latestBelow(t, 'product#P1', 10)).resolves.toEqual(raw(t, 'product#P1', 9, { sku: 'P1', v: 9 }));
+        await expect(stores().raw.latestBelow(t, 'product#P1', 1000)).resolves.toEqual(raw(t, 'product#P1', 100, { sku: 'P1', v: 100 }));
+        await expect(stores().raw.latestBelow(t, 'product#P1', 2)).resolves.toBeUndefined();
+        await expect(stores().raw.latestBelow(t, 'product#NOPE', 5)).resolves.toBeUndefined();
+        await expect(stores().raw.latestBelow(freshTenant(), 'product#P1', 1000)).resolves.toBeUndefined();
+      });
+
+      it('latestMany maps present keys to their latest record and leaves missing keys out', async () => {
+        const t = freshTenant();
+        await stores().raw.putIfAbsent(raw(t, 'brand#B1', 1, { brand_id: 'B1', name: 'one' }));
+        await stores().raw.putIfAbsent(raw(t, 'brand#B1', 2, { brand_id: 'B1', name: 'two' }));
+        await stores().raw.putIfAbsent(raw(t, 'brand#B2', 1, null));
+        const keys = ['brand#B2', 'brand#MISSING', 'brand#B1', 'brand#B1'];
+        const found = await stores().raw.latestMany(t, keys);
+        expect([...found.keys()].sort()).toEqual(['brand#B1', 'brand#B2']);
+        expect(found.get('brand#B1')).toEqual(raw(t, 'brand#B1', 2, { brand_id: 'B1', name: 'two' }));
+        expect(found.get('brand#B2')?.deleted).toBe(true);
+        expect((await stores().raw.latestMany(t, [])).size).toBe(0);
+        const many = Array.from({ length: 40 }, (_, i) => `brand#M${i}`);
+        for (const key of many.slice(0, 20)) await stores().raw.putIfAbsent(raw(t, key, 1, { brand_id: key }));
+        expect((await stores().raw.latestMany(t, many)).size).toBe(20);
+      });
+
+      it('keeps tenants apart', async () => {
+        const a = freshTenant();
+        const b = freshTenant();
+        await stores().raw.putIfAbsent(raw(a, 'product#P1', 1, { owner: 'a' }));
+        await expect(stores().raw.putIfAbsent(raw(b, 'product#P1', 1, { owner: 'b' }))).resolves.toEqual({ stored: true });
+        await expect(stores().raw.get(a, 'product#P1', 1)).resolves.toEqual(raw(a, 'product#P1', 1, { owner: 'a' }));
+        await expect(stores().raw.get(b, 'product#P1', 1)).resolves.toEqual(raw(b, 'product#P1', 1, { owner: 'b' }));
+        await stores().raw.putIfAbsent(raw(a, 'product#P2', 1, { owner: 'a' }));
+        await expect(stores().raw.latest(b, 'product#P2')).resolves.toBeUndefined();
+        expect((await stores().raw.latestMany(freshTenant(), ['product#P1'])).size).toBe(0);
+      });
+
+      it('round-trips awkward JSON payloads exactly', async () => {
+        const t = freshTenant();
+        const record = raw(t, 'product#ÜNI-🎉', 1, AWKWARD_PAYLOAD);
+        await stores().raw.putIfAbsent(record);
+        const read = await stores().raw.get(t, 'product#ÜNI-🎉', 1);
+        expect(read).toEqual(record);
+        expect(JSON.stringify(read?.data)).toBe(JSON.stringify(AWKWARD_PAYLOAD));
+      });
+    });
+
+    describe('change set store', () => {
+      it('stores a change set once and returns the existing one instead of overwriting', async () => {
+        const t = freshTenant();
+        const first = changeSet(t, 'product#P1', 0, 1, 'h-first');
+        await expect(stores().changeSets.putIfAbsent(first)).resolves.toEqual({ stored: true });
+        await expect(stores().changeSets.putIfAbsent(changeSet(t, 'product#P1', 0, 1, 'h-other'))).resolves.toEqual({ stored: false, existing: first });
+        await expect(stores().changeSets.get(t, 'product#P1', 0, 1)).resolves.toEqual(first);
+      });
+
+      it('gets by exact (from, to), numerically, per tenant', async () => {
+        const t = freshTenant();
+        const nineTen = changeSet(t, 'product#P1', 9, 10, 'h-9-10');
+        const tenHundred = changeSet(t, 'product#P1', 10, 100, 'h-10-100');
+        await stores().changeSets.putIfAbsent(nineTen);
+        await stores().changeSets.putIfAbsent(tenHundred);
+        await expect(stores().changeSets.get(t, 'product#P1', 9, 10)).resolves.toEqual(nineTen);
+        await expect(stores().changeSets.get(t, 'product#P1', 10, 100)).resolves.toEqual(tenHundred);
+        await expect(stores().changeSets.get(t, 'product#P1', 9, 100)).resolves.toBeUndefined();
+        await expect(stores().changeSets.get(t, 'product#P1', 1, 10)).resolves.toBeUndefined();
+        await expect(stores().changeSets.get(t, 'product#P2', 9, 10)).resolves.toBeUndefined();
+        await expect(stores().changeSets.get(freshTenant(), 'product#P1', 9, 10)).resolves.toBeUndefined();
+      });
+    });
+
+    describe('slice store', () => {
+      it('effective is the newest slice at or below the version, per type; missing types are absent', async () => {
+        const t = freshTenant();
+        const a = (v: number): SliceRecord => slice(t, 'product#P1', v, 'CORE', `a${v}`);
+        const b2 = slice(t, 'product#P1', 2, 'PRICE', 'b2');
+        const conflicts = await stores().slices.put([a(1), a(3), a(10), a(9), b2].map(absent));
+        expect(conflicts).toEqual([]);
+        const effective = async (v: number): Promise<Record<string, string>> => {
+          const found = await stores().slices.effective(t, 'product#P1', v, ['CORE', 'PRICE', 'NEVER']);
+          return Object.fromEntries([...found].map(([type, record]) => [type, `${record.sliceType}@${record.version}`]));
+        };
+        await expect(effective(0)).resolves.toEqual({});
+        await expect(effective(1)).resolves.toEqual({ CORE: 'CORE@1' });
+        await expect(effective(2)).resolves.toEqual({ CORE: 'CORE@1', PRICE: 'PRICE@2' });
+        await expect(effective(8)).resolves.toEqual({ CORE: 'CORE@3', PRICE: 'PRICE@2' });
+        await expect(effective(10)).resolves.toEqual({ CORE: 'CORE@10', PRICE: 'PRICE@2' });
+        await expect(effective(2 ** 40)).resolves.toEqual({ CORE: 'CORE@10', PRICE: 'PRICE@2' });
+        expect((await stores().slices.effective(t, 'product#P1', 9, ['CORE'])).get('CORE')).toEqual(a(9));
+        expect((await stores().slices.effective(t, 'product#P2', 9, ['CORE'])).size).toBe(0);
+        expect((await stores().slices.effective(t, 'product#P1', 9, [])).size).toBe(0);
+      });
+
+      it('returns tombstones as effective slices and round-trips data, input vectors and refs', async () => {
+        const t = freshTenant();
+        const live: SliceRecord = { ...slice(t, 'product#P1', 1, 'CORE', 'h1'), data: AWKWARD_PAYLOAD, inputVector: { 'product#P1': 1, 'brand#B1': 0, 'brand#Ü': 7 } };
+        const tombstone: SliceRecord = { ...slice(t, 'product#P1', 2, 'CORE', 'h-tomb'), tombstone: true, data: null };
+        expect(await stores().slices.put([absent(live), absent(tombstone)])).toEqual([]);
+        expect((await stores().slices.effective(t, 'product#P1', 1, ['CORE'])).get('CORE')).toEqual(live);
+        expect((await stores().slices.effective(t, 'product#P1', 5, ['CORE'])).get('CORE')).toEqual(tombstone);
+      });
+
+      it('an absent expectation conflicts with any slice at the exact key, which stays unchanged', async () => {
+        const t = freshTenant();
+        const original = slice(t, 'product#P1', 1, 'CORE', 'h1');
+        expect(await stores().slices.put([absent(original)])).toEqual([]);
+        const again = absent(slice(t, 'product#P1', 1, 'CORE', 'h2'));
+        expect(await stores().slices.put([again])).toEqual([again]);
+        expect(await stores().slices.put([absent(original)])).toEqual([absent(original)]);
+        expect((await stores().slices.effective(t, 'product#P1', 1, ['CORE'])).get('CORE')).toEqual(original);
+      });
+
+      it('overwrites the exact version only when the stored hash matches the expectation', async () => {
+        const t = freshTenant();
+        await stores().slices.put([absent(slice(t, 'product#P1', 1, 'CORE', 'h1'))]);
+        const wrongHash: SliceWrite = { record: slice(t, 'product#P1', 1, 'CORE', 'h3'), expected: { hash: 'h-not-there' } };
+        expect(await stores().slices.put([wrongHash])).toEqual([wrongHash]);
+        const overwrite: SliceWrite = { record: slice(t, 'product#P1', 1, 'CORE', 'h2'), expected: { hash: 'h1' } };
+        expect(await stores().slices.put([overwrite])).toEqual([]);
+        expect((await stores().slices.effective(t, 'product#P1', 1, ['CORE'])).get('CORE')).toEqual(overwrite.record);
+        const onMissing: SliceWrite = { record: slice(t, 'product#P1', 2, 'CORE', 'h9'), expected: { hash: 'h2' } };
+        expect(await stores().slices.put([onMissing])).toEqual([onMissing]);
+        expect((await stores().slices.effective(t, 'product#P1', 2, ['CORE'])).get('CORE')?.version).toBe(1);
+      });
+
+      it('applies the writes of one call independently and returns exactly the conflicting ones', async () => {
+        const t = freshTenant();
+        await stores().slices.put([absent(slice(t, 'product#P1', 1, 'CORE', 'h1')), absent(slice(t, 'product#P2', 1, 'CORE', 'h1'))]);
+        const writes: SliceWrite[] = [
+          absent(slice(t, 'product#P1', 1, 'CORE', 'x')), // conflict: exists
+          absent(slice(t, 'product#P1', 1, 'PRICE', 'p1')), // ok
+          { record: slice(t, 'product#P2', 1, 'CORE', 'h2'), expected: { hash: 'h1' } }, // ok
+          { record: slice(t, 'product#P3', 1, 'CORE', 'h2'), expected: { hash: 'h1' } }, // conflict: missing
+          ...Array.from({ length: 30 }, (_, i) => absent(slice(t, `product#Q${i}`, 1, 'CORE', `q${i}`))), // ok
+        ];
+        const conflicts = await stores().slices.put(writes);
+        expect(conflicts).toEqual([writes[0], writes[3]]);
+        expect((await stores().slices.effective(t, 'product#P1', 1, ['PRICE'])).get('PRICE')?.hash).toBe('p1');
+        expect((await stores().slices.effective(t, 'product#P2', 1, ['CORE'])).get('CORE')?.hash).toBe('h2');
+        expect((await stores().slices.effective(t, 'product#P3', 1, ['CORE'])).size).toBe(0);
+        expect((await stores().slices.effective(t, 'product#Q29', 1, ['CORE'])).get('CORE')?.hash).toBe('q29');
+        expect(await stores().slices.put([])).toEqual([]);
+      });
+
+      it('keeps tenants apart', async () => {
+        const a = freshTenant();
+        const b = freshTenant();
+        await stores().slices.put([absent(slice(a, 'product#P1', 1, 'CORE', 'ha'))]);
+        expect(await stores().slices.put([absent(slice(b, 'product#P1', 1, 'CORE', 'hb'))])).toEqual([]);
+        expect((await stores().slices.effective(a, 'product#P1', 1, ['CORE'])).get('CORE')?.hash).toBe('ha');
+        expect((await stores().slices.effective(b, 'product#P1', 1, ['CORE'])).get('CORE')?.hash).toBe('hb');
+      });
+    });
+
+    describe('index store', () => {
+      const all = async (tenant: string, indexKey: string, limit: number): Promise<{ pages: string[][]; nexts: (string | undefined)[] }> => {
+        const pages: string[][] = [];
+        const nexts: (string | undefined)[] = [];
+        let after: string | undefined;
+        do {
+          const page = await stores().index.lookup(tenant, indexKey, after === undefined ? { limit } : { limit, after });
+          pages.push([...page.entityKeys]);
+          nexts.push(page.next);
+          after = page.next;
+        } while (after !== undefined && pages.length < 100);
+        return { pages, nexts };
+      };
+
+      it('adds idempotently and looks up entity keys in ascending order', async () => {
+        const t = freshTenant();
+        const idx = 'IDX#brand#B1#product';
+        await stores().index.add(t, [entry(idx, 'product#C'), entry(idx, 'product#A'), entry(idx, 'product#B'), entry(idx, 'product#A')]);
+        await stores().index.add(t, [entry(idx, 'product#B')]);
+        await stores().index.add(t, []);
+        await expect(stores().index.lookup(t, idx, { limit: 10 })).resolves.toEqual({ entityKeys: ['product#A', 'product#B', 'product#C'] });
+        await expect(stores().index.lookup(t, 'IDX#brand#B2#product', { limit: 10 })).resolves.toEqual({ entityKeys: [] });
+      });
+
+      it('removes idempotently; removing missing entries is a no-op', async () => {
+        const t = freshTenant();
+        const idx = 'IDX#brand#B1#product';
+        await stores().index.add(t, [entry(idx, 'product#A'), entry(idx, 'product#B')]);
+        await stores().index.remove(t, [entry(idx, 'product#A'), entry(idx, 'product#A'), entry(idx, 'product#Z'), entry('IDX#none', 'product#A')]);
+        await stores().index.remove(t, [entry(idx, 'product#A')]);
+        await stores().index.remove(freshTenant(), [entry(idx, 'product#B')]);
+        await stores().index.remove(t, []);
+        await expect(stores().index.lookup(t, idx, { limit: 10 })).resolves.toEqual({ entityKeys: ['product#B'] });
+        await stores().index.remove(t, [entry(idx, 'product#B')]);
+        await expect(stores().index.lookup(t, idx, { limit: 10 })).resolves.toEqual({ entityKeys: [] });
+      });
+
+      it('pages with limit / after / next over many pages; next only when more remain', async () => {
+        const t = freshTenant();
+        const idx = 'IDX#brand#B1#product';
+        const keys = Array.from({ length: 25 }, (_, i) => `product#P${String(i).padStart(2, '0')}`);
+        await stores().index.add(t, [...keys].reverse().map((k) => entry(idx, k)));
+        const sevens = await all(t, idx, 7);
+        expect(sevens.pages.map((p) => p.length)).toEqual([7, 7, 7, 4]);
+        expect(sevens.pages.flat()).toEqual(keys);
+        expect(sevens.nexts).toEqual([keys[6], keys[13], keys[20], undefined]);
+        const fives = await all(t, idx, 5);
+        expect(fives.pages.map((p) => p.length)).toEqual([5, 5, 5, 5, 5]);
+        expect(fives.nexts[4]).toBeUndefined();
+        await expect(stores().index.lookup(t, idx, { limit: 25 })).resolves.toEqual({ entityKeys: keys });
+        await expect(stores().index.lookup(t, idx, { limit: 24 })).resolves.toEqual({ entityKeys: keys.slice(0, 24), next: keys[23] });
+        await expect(stores().index.lookup(t, idx, { limit: 100 })).resolves.toEqual({ entityKeys: keys });
+        // `after` need not be an entry: the page starts at the first key greater than it.
+        await expect(stores().index.lookup(t, idx, { limit: 2, after: 'product#P10x' })).resolves.toEqual({ entityKeys: ['product#P11', 'product#P12'], next: 'product#P12' });
+        await expect(stores().index.lookup(t, idx, { limit: 2, after: 'product#P23' })).resolves.toEqual({ entityKeys: ['product#P24'] });
+        await expect(stores().index.lookup(t, idx, { limit: 2, after: 'product#P24' })).resolves.toEqual({ entityKeys: [] });
+        await expect(stores().index.lookup(t, idx, { limit: 3, after: '' })).resolves.toEqual({ entityKeys: keys.slice(0, 3), next: keys[2] });
+      });
+
+      it('keeps index keys and tenants apart', async () => {
+        const a = freshTenant();
+        const b = freshTenant();
+        await stores().index.add(a, [entry('IDX#brand#B1#product', 'product#A'), entry('IDX#brand#B10#product', 'product#X')]);
+        await stores().index.add(b, [entry('IDX#brand#B1#product', 'product#B')]);
+        await expect(stores().index.lookup(a, 'IDX#brand#B1#product', { limit: 10 })).resolves.toEqual({ entityKeys: ['product#A'] });
+        await expect(stores().index.lookup(b, 'IDX#brand#B1#product', { limit: 10 })).resolves.toEqual({ entityKeys: ['product#B'] });
+        await expect(stores().index.lookup(b, 'IDX#brand#B10#product', { limit: 10 })).resolves.toEqual({ entityKeys: [] });
+      });
+    });
+
+    describe('active version store', () => {
+      it('is undefined until set, then follows every set, per tenant', async () => {
+        const a = freshTenant();
+        const b = freshTenant();
+        await expect(stores().active.get(a, 'product#P1')).resolves.toBeUndefined();
+        await stores().active.set(a, 'product#P1', 3);
+        await expect(stores().active.get(a, 'product#P1')).resolves.toBe(3);
+        await stores().active.set(a, 'product#P1', 2 ** 40);
+        await expect(stores().active.get(a, 'product#P1')).resolves.toBe(2 ** 40);
+        await stores().active.set(a, 'product#P1', 1);
+        await expect(stores().active.get(a, 'product#P1')).resolves.toBe(1);
+        await expect(stores().active.get(b, 'product#P1')).resolves.toBeUndefined();
+        await expect(stores().active.get(a, 'product#P2')).resolves.toBeUndefined();
+      });
+    });
+  });
+}
+
+function raw(tenantId: string, entityKey: string, version: number, data: JsonObject | null): RawRecord {
+  return data === null
+    ? { tenantId, entityKey, version, hash: 'tombstone', deleted: true, data: null }
+    : { tenantId, entityKey, version, hash: `h:${JSON.stringify(data)}`, deleted: false, data };
+}
+
+function changeSet(tenantId: string, entityKey: string, fromVersion: number, toVersion: number, hash: string): ChangeSetRecord {
+  return {
+    tenantId,
+    entityKey,
+    fromVersion,
+    toVersion,
+    schemaRef: { id: 'product', version: '1.0.0' },
+    ruleSetRef: { id: 'product', version: '1.2.0' },
+    changes: [
+      { op: 'replace', path: '/name', before: 'old', after: '새 이름 🎉' },
+      { op: 'add', path: '/tags', after: [] },
+      { op: 'remove', path: '/nested/value', before: { price: 0.1, big: 1e21 } },
+    ],
+    hash,
+  };
+}
+
+function slice(tenantId: string, entityKey: string, version: number, sliceType: string, hash: string): SliceRecord {
+  return {
+    tenantId,
+    entityKey,
+    version,
+    sliceType,
+    hash,
+    tombstone: false,
+    data: { hash, version },
+    inputVector: { [entityKey]: version },
+    ruleSetRef: { id: 'product', version: '1.0.0' },
+  };
+}
+
+const absent = (record: SliceRecord): SliceWrite => ({ record, expected: { absent: true } });
+
+const entry = (indexKey: string, entityKey: string): IndexEntry => ({ indexKey, entityKey });
