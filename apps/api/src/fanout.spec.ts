@@ -1,0 +1,37 @@
+import { brandDoc, productDoc, rawPath, startTestApi, TENANT, type TestApi } from './testing/http-harness';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(async () => api.close());
+
+const base = `/v1/tenants/${TENANT}`;
+
+describe('brand rename fan-out, end to end over HTTP', () => {
+  it('renames the brand in every product view and reports exactly those products', async () => {
+    const skus = ['F1', 'F2', 'F3'];
+    expect((await api.request('PUT', rawPath('brand', 'FB', 1), { body: brandDoc('FB', 'Acme') })).status).toBe(201);
+    expect((await api.request('POST', `${base}/slicing`, { body: { entityType: 'brand', entityId: 'FB', version: 1, mode: 'FULL' } })).status).toBe(200);
+    // A product of another brand must not be touched.
+    await api.request('PUT', rawPath('product', 'OTHER', 1), { body: productDoc('OTHER', 'XB') });
+    await api.request('POST', `${base}/slicing`, { body: { entityType: 'product', entityId: 'OTHER', version: 1, mode: 'INCREMENTAL' } });
+    for (const sku of skus) {
+      expect((await api.request('PUT', rawPath('product', sku, 1), { body: productDoc(sku, 'FB') })).status).toBe(201);
+      expect((await api.request('POST', `${base}/slicing`, { body: { entityType: 'product', entityId: sku, version: 1, mode: 'INCREMENTAL' } })).status).toBe(200);
+      expect((await api.request('GET', `${base}/views/product-detail/${sku}`)).body).toMatchObject({ data: { brand_name: 'Acme' } });
+    }
+
+    expect((await api.request('PUT', rawPath('brand', 'FB', 2), { body: brandDoc('FB', 'Acme Corp') })).status).toBe(201);
+    const rename = await api.request('POST', `${base}/slicing`, { body: { entityType: 'brand', entityId: 'FB', version: 2, mode: 'INCREMENTAL' } });
+    expect(rename.status).toBe(200);
+    expect(rename.body).toMatchObject({ fromVersion: 1, written: ['BRAND_CORE'], fanout: ['product#F1', 'product#F2', 'product#F3'] });
+
+    for (const sku of skus) {
+      const view = await api.request('GET', `${base}/views/product-detail/${sku}`);
+      expect(view.body).toMatchObject({ version: 1, data: { sku, brand_id: 'FB', brand_name: 'Acme Corp' } });
+    }
+    expect((await api.request('GET', `${base}/views/product-detail/OTHER`)).body).toMatchObject({ data: { brand_id: 'XB' } });
+    expect((await api.request('GET', `${base}/views/product-detail/OTHER`)).body).not.toMatchObject({ data: { brand_name: expect.anything() } });
+  });
+});

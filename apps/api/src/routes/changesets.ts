@@ -1,0 +1,31 @@
+import { type IvmServices } from '@ivm/application';
+import { type FastifyInstance } from 'fastify';
+import { entityTypeParam, fromVersionBody, idParam, tenantParam, versionBody } from './schemas';
+
+interface ChangeSetBody {
+  entityType: string;
+  entityId: string;
+  fromVersion: number;
+  toVersion: number;
+}
+
+const body = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['entityType', 'entityId', 'fromVersion', 'toVersion'],
+  properties: { entityType: entityTypeParam, entityId: idParam, fromVersion: fromVersionBody, toVersion: versionBody },
+} as const;
+
+export function changeSetRoutes(app: FastifyInstance, services: IvmServices): void {
+  app.post<{ Params: { tenant: string }; Body: ChangeSetBody }>(
+    '/v1/tenants/:tenant/changesets',
+    {
+      schema: { params: { type: 'object', properties: { tenant: tenantParam } }, body },
+      config: { summary: 'Create (or fetch) the change set between two raw versions', auth: 'tenant', responses: { 201: 'Created {hash, changes}', 200: 'Already stored {hash, changes}', 400: 'INVALID_CHANGESET_RANGE', 404: 'NOT_FOUND or UNKNOWN_ENTITY_TYPE' } },
+    },
+    async (request, reply) => {
+      const result = await services.createChangeSet({ tenantId: request.params.tenant, ...request.body });
+      return reply.code(result.created ? 201 : 200).send(result);
+    },
+  );
+}

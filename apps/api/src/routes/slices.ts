@@ -1,0 +1,21 @@
+import { type IvmServices } from '@ivm/application';
+import { type FastifyInstance } from 'fastify';
+import { entityTypeParam, idParam, tenantParam, toVersion, versionParam } from './schemas';
+
+export function sliceRoutes(app: FastifyInstance, services: IvmServices): void {
+  app.get<{ Params: { tenant: string; entityType: string; entityId: string }; Querystring: { version?: string } }>(
+    '/v1/tenants/:tenant/slices/:entityType/:entityId',
+    {
+      schema: {
+        params: { type: 'object', properties: { tenant: tenantParam, entityType: entityTypeParam, entityId: idParam } },
+        querystring: { type: 'object', additionalProperties: false, properties: { version: versionParam } },
+      },
+      config: { summary: 'Effective slices of an entity at a version (default: its newest raw version)', auth: 'tenant', responses: { 200: '{version, slices: {TYPE: {version, hash, data, tombstone}}}', 404: 'NOT_FOUND or UNKNOWN_ENTITY_TYPE' } },
+    },
+    async (request) => {
+      const { tenant, entityType, entityId } = request.params;
+      const { version } = request.query;
+      return services.effectiveSlices({ tenantId: tenant, entityType, entityId, ...(version === undefined ? {} : { version: toVersion(version) }) });
+    },
+  );
+}

@@ -1,0 +1,102 @@
+import { resolve } from 'node:path';
+import { startTestDynamo, type RequestCounter } from '@ivm/adapters-dynamodb';
+import { loadContractRegistry } from '@ivm/adapters-fs';
+import { createIvmServices, type IvmStores } from '@ivm/application';
+import { type ContractRegistry } from '@ivm/domain';
+import { createMetrics } from '../metrics';
+import { buildServer } from '../server';
+
+export const TENANT = 'acme';
+export const KEY = 'acme-key';
+export const OTHER_TENANT = 'globex';
+export const OTHER_KEY = 'globex-key';
+const CONTRACTS_DIR = resolve(__dirname, '../../../../contracts');
+
+export interface Answer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  /** The parsed body (undefined when it is not JSON). */
+  readonly body: unknown;
+}
+
+export interface RequestOptions {
+  /** Serialised as JSON unless `raw` is given. */
+  readonly body?: unknown;
+  /** Sent as is (malformed JSON, other media types). */
+  readonly raw?: string;
+  readonly contentType?: string;
+  /** API key; `null` sends none. Default: the acme tenant's key. */
+  readonly key?: string | null;
+}
+
+export interface TestApi {
+  readonly url: string;
+  /** Counts the DynamoDB requests the stores sent (reset it to measure one step). */
+  readonly counter: RequestCounter;
+  /** The stores under the API, to set up states the API cannot reach (a half-built version). */
+  readonly stores: IvmStores;
+  readonly registry: ContractRegistry;
+  request(method: string, path: string, options?: RequestOptions): Promise<Answer>;
+  close(): Promise<void>;
+}
+
+/**
+ * The API over real HTTP on an ephemeral port, on an in-memory dynalite (the real engine) with
+ * freshly bootstrapped tables, and the sample catalog's contracts.
+ */
+export async function startTestApi(options: { readonly readiness?: () => Promise<void>; readonly bodyLimitBytes?: number } = {}): Promise<TestApi> {
+  const dynamo = await startTestDynamo();
+  const registry = await loadContractRegistry(CONTRACTS_DIR);
+  const services = createIvmServices({ registry, stores: dynamo.stores });
+  const app = buildServer({
+    services,
+    config: { apiKeys: new Map([[KEY, TENANT], [OTHER_KEY, OTHER_TENANT]]), bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024 },
+    readiness: options.readiness ?? (async () => undefined),
+    metrics: createMetrics({ dynamoRequests: () => dynamo.counter.snapshot() }),
+  });
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    url: address,
+    counter: dynamo.counter,
+    stores: dynamo.stores,
+    registry,
+    async request(method, path, request = {}) {
+      const headers: Record<string, string> = {};
+      const key = request.key === undefined ? KEY : request.key;
+      if (key !== null) headers['authorization'] = `Bearer ${key}`;
+      let body: string | undefined;
+      if (request.raw !== undefined) body = request.raw;
+      else if (request.body !== undefined) body = JSON.stringify(request.body);
+      if (body !== undefined) headers['content-type'] = request.contentType ?? 'application/json';
+      const response = await fetch(`${address}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+      const text = await response.text();
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text) as unknown;
+      } catch {
+        parsed = undefined;
+      }
+      return { status: response.status, headers: response.headers, text, body: parsed };
+    },
+    async close() {
+      await app.close();
+      await dynamo.close();
+    },
+  };
+}
+
+/** Sample catalog documents. */
+export const brandDoc = (id: string, name: string) => ({ brand_id: id, name });
+export const productDoc = (sku: string, brandId: string, extra: Record<string, unknown> = {}) => ({
+  sku,
+  name: `Product ${sku}`,
+  brand_id: brandId,
+  category_ids: ['C1'],
+  price: 1000,
+  currency: 'KRW',
+  status: 'ACTIVE',
+  ...extra,
+});
+
+export const rawPath = (entityType: string, entityId: string, version: number | string, tenant = TENANT) => `/v1/tenants/${tenant}/raw/${entityType}/${entityId}/versions/${version}`;
