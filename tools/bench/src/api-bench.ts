@@ -6,7 +6,6 @@
  * Options: --ops N (ingest+slice pairs, default 2000), --connections N (default 16), --out DIR.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -14,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { bootstrapTables, createDynamoClient, startDynalite } from '@ivm/adapters-dynamodb';
 import autocannon from 'autocannon';
-import { fmt, quantile } from './measure';
+import { fmt, printTable, quantile, type Row, writeSummary } from './measure';
 
 const { values: args } = parseArgs({
   options: { ops: { type: 'string', default: '2000' }, connections: { type: 'string', default: '16' }, out: { type: 'string', default: 'bench-results' } },
@@ -183,31 +182,20 @@ async function main(): Promise<void> {
 
     const ingestPerSecond = ingest.requests.total / ingest.duration;
     const pairsPerSecond = pairs.requests.total / 2 / pairs.duration;
-    const rows: Array<[string, string, string]> = [
+    const rows: Row[] = [
       ['baseline: dynalite PutItem', `${fmt(baseline.perSecond)} puts/s, p50 ${fmt(baseline.p50, 2)} ms, p99 ${fmt(baseline.p99, 2)} ms`, '1.00×'],
       ['PUT raw (validate, hash, conditional put)', `${fmt(ingestPerSecond)} docs/s, p50 ${fmt(ingest.latency.p50, 2)} ms, p99 ${fmt(ingest.latency.p99, 2)} ms`, `${(ingestPerSecond / baseline.perSecond).toFixed(3)}× baseline rate`],
       ['PUT raw + POST slicing INCREMENTAL', `${fmt(pairsPerSecond)} products/s, p50 ${fmt(pairs.latency.p50, 2)} ms, p99 ${fmt(pairs.latency.p99, 2)} ms (per request)`, `${(pairsPerSecond / baseline.perSecond).toFixed(3)}× baseline rate`],
       ['  DynamoDB requests per product (from /metrics)', fmt(requestsPerProduct / OPS, 1), `ideal ratio at this cost ≈ ${(OPS / requestsPerProduct).toFixed(3)}×`],
     ];
-    const width = Math.max(...rows.map((r) => r[0].length));
-    const width2 = Math.max(...rows.map((r) => r[1].length));
-    console.log('');
-    for (const [name, value, ratio] of rows) console.log(`${name.padEnd(width)}  ${value.padEnd(width2)}  ${ratio}`);
-    const summary = {
-      benchmark: 'api',
-      at: new Date().toISOString(),
-      node: process.version,
+    printTable(rows);
+    await writeSummary(args.out ?? 'bench-results', 'api', {
       ops: OPS,
       connections: CONNECTIONS,
       baseline,
       ingest: { perSecond: ingestPerSecond, p50: ingest.latency.p50, p99: ingest.latency.p99, ratio: ingestPerSecond / baseline.perSecond },
       ingestAndSlice: { perSecond: pairsPerSecond, p50: pairs.latency.p50, p99: pairs.latency.p99, ratio: pairsPerSecond / baseline.perSecond, dynamoRequestsPerProduct: requestsPerProduct / OPS },
-    };
-    const dir = resolve(args.out);
-    await mkdir(dir, { recursive: true });
-    const file = join(dir, `api-${summary.at.replace(/[:.]/g, '-')}.json`);
-    await writeFile(file, `${JSON.stringify(summary, null, 2)}\n`);
-    console.log(`\nsummary written to ${file}`);
+    });
   } finally {
     api.child.kill('SIGTERM');
     await dynamo.close();

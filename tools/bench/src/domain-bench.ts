@@ -5,15 +5,14 @@
  *
  * Options: --products N --brands N --categories N (defaults 100000 / 1000 / 500), --out DIR.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadContractRegistry } from '@ivm/adapters-fs';
 import { brandId } from '@ivm/datagen';
 import { contentHash, type ContractRegistry, insertRawdata, type JsonObject, SlicingEngine } from '@ivm/domain';
 import { type CallCounts, countingStores, totalCalls } from './counting-stores';
 import { type BenchWorld, fullBuild, ingestCatalog, TENANT, withFreshDerivedStores } from './catalog-world';
-import { at, bestOf, fmt, gc, peakRssMiB, quantile, timed } from './measure';
+import { at, bestOf, fmt, gc, peakRssMiB, printTable, quantile, type Row, timed, writeSummary } from './measure';
 
 const { values: args } = parseArgs({
   options: {
@@ -160,7 +159,7 @@ async function main(): Promise<void> {
   renames.sort((a, b) => a.size - b.size);
 
   const fullRatio = full.ms / baseline.ms;
-  const rows: Array<[string, string, string]> = [
+  const rows: Row[] = [
     ['baseline: canonicalise + SHA-256 of the output slices', `${fmt(slices.length / (baseline.ms / 1000))} slices/s (${fmt(baseline.ms)} ms for ${fmt(slices.length)})`, '1.00×'],
     ['ingest (validate, canonicalise, hash, store)', `${fmt((PRODUCTS + BRANDS + CATEGORIES) / (ingest.ms / 1000))} docs/s`, ''],
     ['FULL build', `${fmt(full.value / (full.ms / 1000))} slices/s (${fmt(full.ms)} ms for ${fmt(full.value)})`, `${fullRatio.toFixed(2)}× baseline time`],
@@ -174,22 +173,16 @@ async function main(): Promise<void> {
       `${fmt(smallEdits.medianUs, 1)} µs/edit (p99 ${fmt(smallEdits.p99Us)}), ${smallEdits.callsPerEdit} store calls`,
       `${(edits.medianUs / smallEdits.medianUs).toFixed(2)}× time, ${(edits.callsPerEdit / smallEdits.callsPerEdit).toFixed(2)}× calls (big/small)`,
     ],
-    ...renames.map((r): [string, string, string] => [
+    ...renames.map((r): Row => [
       `brand rename → ${fmt(r.fanout)} products`,
       `${fmt(r.ms, 1)} ms, ${fmt(r.written)} slices written, ${fmt((r.ms * 1000) / r.written, 1)} µs/slice`,
       `${(r.ms / r.written / baselinePerSliceMs).toFixed(2)}× baseline per slice`,
     ]),
     ['peak memory (max RSS)', `${fmt(peakRssMiB())} MiB`, ''],
   ];
-  const width = Math.max(...rows.map((r) => r[0].length));
-  const width2 = Math.max(...rows.map((r) => r[1].length));
-  console.log('');
-  for (const [name, value, ratio] of rows) console.log(`${name.padEnd(width)}  ${value.padEnd(width2)}  ${ratio}`);
+  printTable(rows);
 
-  const summary = {
-    benchmark: 'domain',
-    at: new Date().toISOString(),
-    node: process.version,
+  await writeSummary(args.out ?? 'bench-results', 'domain', {
     catalog: { products: PRODUCTS, brands: BRANDS, categories: CATEGORIES, seed: 42 },
     baseline: { slices: slices.length, ms: baseline.ms, slicesPerSecond: slices.length / (baseline.ms / 1000) },
     ingest: { docs: PRODUCTS + BRANDS + CATEGORIES, ms: ingest.ms },
@@ -198,12 +191,7 @@ async function main(): Promise<void> {
     incrementalEditSmallCatalog: { products: SMALL_PRODUCTS, ...smallEdits, bigOverSmallTime: edits.medianUs / smallEdits.medianUs, bigOverSmallCalls: edits.callsPerEdit / smallEdits.callsPerEdit },
     brandRenames: renames.map((r) => ({ ...r, perSliceRatioToBaseline: r.ms / r.written / baselinePerSliceMs })),
     peakRssMiB: peakRssMiB(),
-  };
-  const dir = resolve(args.out);
-  await mkdir(dir, { recursive: true });
-  const file = join(dir, `domain-${summary.at.replace(/[:.]/g, '-')}.json`);
-  await writeFile(file, `${JSON.stringify(summary, null, 2)}\n`);
-  console.log(`\nsummary written to ${file}`);
+  });
   if (fullRatio > 3) {
     console.error(`FULL build costs ${fullRatio.toFixed(2)}× the baseline; the target is ≤ 3×.`);
     process.exitCode = 1;

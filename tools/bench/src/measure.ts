@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 export interface Timing {
@@ -46,4 +48,25 @@ export function at<T>(items: readonly T[], index: number): T {
 export function quantile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return at(sorted, Math.min(sorted.length - 1, Math.floor(sorted.length * p)));
+}
+
+/** A figure of a benchmark: what, the measurement, and its ratio to the baseline. */
+export type Row = readonly [name: string, value: string, ratio: string];
+
+/** Prints the rows as aligned columns. */
+export function printTable(rows: readonly Row[]): void {
+  const width = Math.max(...rows.map((r) => r[0].length));
+  const width2 = Math.max(...rows.map((r) => r[1].length));
+  console.log('');
+  for (const [name, value, ratio] of rows) console.log(`${name.padEnd(width)}  ${value.padEnd(width2)}  ${ratio}`);
+}
+
+/** Writes `{benchmark, at, node, ...figures}` as `<dir>/<benchmark>-<time>.json` and says where. */
+export async function writeSummary(dir: string, benchmark: string, figures: Record<string, unknown>): Promise<void> {
+  const at = new Date().toISOString();
+  const out = resolve(dir);
+  await mkdir(out, { recursive: true });
+  const file = join(out, `${benchmark}-${at.replace(/[:.]/g, '-')}.json`);
+  await writeFile(file, `${JSON.stringify({ benchmark, at, node: process.version, ...figures }, null, 2)}\n`);
+  console.log(`\nsummary written to ${file}`);
 }
