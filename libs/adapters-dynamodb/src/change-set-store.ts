@@ -1,7 +1,7 @@
 import { type Change, type ChangeSetRecord, type ChangeSetStore, type ContractRef, type PutIfAbsentResult } from '@ivm/domain';
 import { type Item, ItemReader, json, n, s } from './codec';
-import { DynamoStoreError } from './errors';
 import { changeSetSk, entityPk } from './keys';
+import { putIfAbsent } from './put-if-absent';
 import { type Requests } from './requests';
 
 /** Change sets: PK `{tenant}#{entityKey}`, SK `{from}#{to}` zero-padded; immutable by `attribute_not_exists`. */
@@ -12,11 +12,13 @@ export class DynamoChangeSetStore implements ChangeSetStore {
   ) {}
 
   async putIfAbsent(record: ChangeSetRecord): Promise<PutIfAbsentResult<ChangeSetRecord>> {
-    const stored = await this.requests.putItem({ TableName: this.table, Item: this.encode(record), ConditionExpression: 'attribute_not_exists(PK)' });
-    if (stored) return { stored: true };
-    const existing = await this.get(record.tenantId, record.entityKey, record.fromVersion, record.toVersion);
-    if (!existing) throw new DynamoStoreError('PutItem', new Error(`Change set ${record.entityKey} ${record.fromVersion}→${record.toVersion} failed its put condition but cannot be read`));
-    return { stored: false, existing };
+    return putIfAbsent(
+      this.requests,
+      this.table,
+      this.encode(record),
+      () => this.get(record.tenantId, record.entityKey, record.fromVersion, record.toVersion),
+      `Change set ${record.entityKey} ${record.fromVersion}→${record.toVersion}`,
+    );
   }
 
   async get(tenantId: string, entityKey: string, fromVersion: number, toVersion: number): Promise<ChangeSetRecord | undefined> {

@@ -1,8 +1,8 @@
 import { type PutIfAbsentResult, type RawRecord, type RawStore } from '@ivm/domain';
 import { bool, type Item, ItemReader, json, n, s } from './codec';
 import { MAX_PARALLEL_REQUESTS, mapLimit } from './concurrency';
-import { DynamoStoreError } from './errors';
 import { entityPk } from './keys';
+import { putIfAbsent } from './put-if-absent';
 import { type Requests } from './requests';
 
 /** Raw versions: PK `{tenant}#{entityKey}`, SK version (N); immutable by `attribute_not_exists`. */
@@ -13,12 +13,7 @@ export class DynamoRawStore implements RawStore {
   ) {}
 
   async putIfAbsent(record: RawRecord): Promise<PutIfAbsentResult<RawRecord>> {
-    const stored = await this.requests.putItem({ TableName: this.table, Item: this.encode(record), ConditionExpression: 'attribute_not_exists(PK)' });
-    if (stored) return { stored: true };
-    // The key exists: report what is there (raw versions are immutable, so this read is stable).
-    const existing = await this.get(record.tenantId, record.entityKey, record.version);
-    if (!existing) throw new DynamoStoreError('PutItem', new Error(`${record.entityKey} version ${record.version} failed its put condition but cannot be read`));
-    return { stored: false, existing };
+    return putIfAbsent(this.requests, this.table, this.encode(record), () => this.get(record.tenantId, record.entityKey, record.version), `${record.entityKey} version ${record.version}`);
   }
 
   async get(tenantId: string, entityKey: string, version: number): Promise<RawRecord | undefined> {
