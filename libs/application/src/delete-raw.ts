@@ -13,8 +13,6 @@ export interface DeleteRawCommand {
 /** Records the entity's deletion as a tombstone at `version`, under the same version rules as an insert. */
 export function deleteRawUseCase(registry: ContractRegistry, stores: Pick<IvmStores, 'raw'>) {
   return async (command: DeleteRawCommand): Promise<WriteRawResult> => {
-    // Checked first so an unknown type reads as such, whatever else is wrong with the request.
-    registry.schema(command.entityType);
     const { record, created } = await insertRawdata(registry, stores.raw, { ...command, deleted: true });
     return { ...rawView(record), created };
   };

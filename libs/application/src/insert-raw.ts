@@ -18,8 +18,6 @@ export interface WriteRawResult extends RawView {
 
 export function insertRawUseCase(registry: ContractRegistry, stores: Pick<IvmStores, 'raw'>) {
   return async (command: InsertRawCommand): Promise<WriteRawResult> => {
-    // Checked first so an unknown type reads as such, whatever else is wrong with the request.
-    registry.schema(command.entityType);
     const { record, created } = await insertRawdata(registry, stores.raw, command);
     return { ...rawView(record), created };
   };

@@ -23,10 +23,11 @@ export interface InsertRawResult {
  * Nothing is stored when an error is thrown.
  */
 export async function insertRawdata(registry: ContractRegistry, raw: RawStore, input: InsertRawInput): Promise<InsertRawResult> {
+  // The entity type first, so an unknown one reads as such whatever else is wrong with the input.
+  registry.schema(input.entityType);
   assertTenantId(input.tenantId);
   assertVersion(input.version);
   const entityKey = entityKeyOf(input.entityType, input.entityId);
-  registry.schema(input.entityType);
   const record = buildRecord(registry, input, entityKey);
 
   const sameVersion = await raw.get(input.tenantId, entityKey, input.version);
