@@ -1,1 +1,7 @@
-module.exports = { ...require('../../jest.preset.js'), displayName: 'adapters-dynamodb', rootDir: __dirname, testTimeout: 60_000, setupFiles: ['<rootDir>/jest.setup.js'] };
+module.exports = {
+  ...require('../../jest.preset.js'),
+  displayName: 'adapters-dynamodb',
+  rootDir: __dirname,
+  testTimeout: 60_000,
+  setupFiles: ['<rootDir>/jest.setup.js'],
+};

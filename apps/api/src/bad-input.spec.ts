@@ -41,7 +41,11 @@ describe('bad input answers a clear 4xx envelope and stores nothing', () => {
   });
 
   it('another media type → 415 UNSUPPORTED_MEDIA_TYPE', async () => {
-    expectError(await api.request('PUT', rawPath('brand', 'J3', 1), { raw: 'brand_id=J3', contentType: 'application/x-www-form-urlencoded' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expectError(
+      await api.request('PUT', rawPath('brand', 'J3', 1), { raw: 'brand_id=J3', contentType: 'application/x-www-form-urlencoded' }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
     expectError(await api.request('PUT', rawPath('brand', 'J3', 1), { raw: 'hello', contentType: 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
     await expectNothingStored('brand', 'J3');
   });
@@ -52,7 +56,11 @@ describe('bad input answers a clear 4xx envelope and stores nothing', () => {
   });
 
   it('wrong types and schema violations → 422 SCHEMA_VIOLATION with every path', async () => {
-    const error = expectError(await api.request('PUT', rawPath('brand', 'J5', 1), { body: { brand_id: 'J5', name: 12, color: 'red' } }), 422, 'SCHEMA_VIOLATION');
+    const error = expectError(
+      await api.request('PUT', rawPath('brand', 'J5', 1), { body: { brand_id: 'J5', name: 12, color: 'red' } }),
+      422,
+      'SCHEMA_VIOLATION',
+    );
     expect(error.details).toEqual(expect.arrayContaining([expect.objectContaining({ path: '/name' }), expect.objectContaining({ path: '/color' })]));
     await expectNothingStored('brand', 'J5');
   });
@@ -82,14 +90,16 @@ describe('bad input answers a clear 4xx envelope and stores nothing', () => {
     await expectNothingStored('brand', 'J8');
   });
 
-  it('an invalid entity id → 400 INVALID_KEY; a malformed tenant is never the key\'s → 403', async () => {
+  it("an invalid entity id → 400 INVALID_KEY; a malformed tenant is never the key's → 403", async () => {
     expectError(await api.request('PUT', rawPath('brand', 'J9', 1, 'Bad%20Tenant'), { body: brandDoc('J9', 'x') }), 403, 'FORBIDDEN');
     expectError(await api.request('PUT', rawPath('brand', '%20J9', 1), { body: brandDoc(' J9', 'x') }), 400, 'INVALID_KEY');
   });
 
   it('wrong body types for POST bodies → 400 INVALID_REQUEST naming each path', async () => {
     const error = expectError(
-      await api.request('POST', `/v1/tenants/${TENANT}/slicing`, { body: { entityType: 'brand', entityId: 7, version: '1', mode: 'SOME', cutover: 'yes', extra: 1 } }),
+      await api.request('POST', `/v1/tenants/${TENANT}/slicing`, {
+        body: { entityType: 'brand', entityId: 7, version: '1', mode: 'SOME', cutover: 'yes', extra: 1 },
+      }),
       400,
       'INVALID_REQUEST',
     );
@@ -126,7 +136,11 @@ describe('authentication and tenancy', () => {
 
   it("another tenant's path → 403 FORBIDDEN, and nothing is stored there", async () => {
     expectError(await api.request('PUT', rawPath('brand', 'A2', 1, OTHER_TENANT), { body: brandDoc('A2', 'x') }), 403, 'FORBIDDEN');
-    expectError(await api.request('POST', `/v1/tenants/${OTHER_TENANT}/slicing`, { body: { entityType: 'brand', entityId: 'A2', version: 1, mode: 'FULL' } }), 403, 'FORBIDDEN');
+    expectError(
+      await api.request('POST', `/v1/tenants/${OTHER_TENANT}/slicing`, { body: { entityType: 'brand', entityId: 'A2', version: 1, mode: 'FULL' } }),
+      403,
+      'FORBIDDEN',
+    );
     const own = await api.request('GET', rawPath('brand', 'A2', 'latest', OTHER_TENANT), { key: OTHER_KEY });
     expect(own.status).toBe(404);
   });
@@ -137,6 +151,7 @@ describe('authentication and tenancy', () => {
   });
 
   it('health, readiness, metrics and the OpenAPI document need no key', async () => {
-    for (const path of ['/healthz', '/readyz', '/metrics', '/openapi.json']) expect([path, (await api.request('GET', path, { key: null })).status]).toEqual([path, 200]);
+    for (const path of ['/healthz', '/readyz', '/metrics', '/openapi.json'])
+      expect([path, (await api.request('GET', path, { key: null })).status]).toEqual([path, 200]);
   });
 });

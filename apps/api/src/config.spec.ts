@@ -3,7 +3,17 @@ import { ConfigError, loadConfig } from './config';
 describe('loadConfig', () => {
   it('has working defaults, with the dev key for tenant demo when no key is configured', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', usingDevKey: true, contractsDir: 'contracts', dynamoEndpoint: undefined, tablePrefix: 'ivm_', dataDir: '.ivm-data', bodyLimitBytes: 1048576, logLevel: 'info' });
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      usingDevKey: true,
+      contractsDir: 'contracts',
+      dynamoEndpoint: undefined,
+      tablePrefix: 'ivm_',
+      dataDir: '.ivm-data',
+      bodyLimitBytes: 1048576,
+      logLevel: 'info',
+    });
     expect([...config.apiKeys]).toEqual([['dev-key', 'demo']]);
   });
 
@@ -20,8 +30,21 @@ describe('loadConfig', () => {
       IVM_BODY_LIMIT_BYTES: '2048',
       LOG_LEVEL: 'debug',
     });
-    expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', usingDevKey: false, dynamoEndpoint: 'http://localhost:8000', awsRegion: 'eu-west-1', tablePrefix: 'prod_', dataDir: ':memory:', bodyLimitBytes: 2048, logLevel: 'debug' });
-    expect([...config.apiKeys]).toEqual([['k1', 'acme'], ['k:2', 'globex']]);
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      usingDevKey: false,
+      dynamoEndpoint: 'http://localhost:8000',
+      awsRegion: 'eu-west-1',
+      tablePrefix: 'prod_',
+      dataDir: ':memory:',
+      bodyLimitBytes: 2048,
+      logLevel: 'debug',
+    });
+    expect([...config.apiKeys]).toEqual([
+      ['k1', 'acme'],
+      ['k:2', 'globex'],
+    ]);
   });
 
   it.each([

@@ -63,7 +63,8 @@ function parseApiKeys(value: string | undefined): Map<string, string> | undefine
     const at = pair.lastIndexOf(':');
     const key = pair.slice(0, at);
     const tenant = pair.slice(at + 1);
-    if (at <= 0 || !TENANT.test(tenant)) throw new ConfigError('IVM_API_KEYS', `must be "key:tenant,key:tenant" with tenants matching ${TENANT.source}, got ${JSON.stringify(pair)}`);
+    if (at <= 0 || !TENANT.test(tenant))
+      throw new ConfigError('IVM_API_KEYS', `must be "key:tenant,key:tenant" with tenants matching ${TENANT.source}, got ${JSON.stringify(pair)}`);
     if (keys.has(key)) throw new ConfigError('IVM_API_KEYS', 'lists a key twice');
     keys.set(key, tenant);
   }
@@ -85,7 +86,8 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   const value = present(env, name);
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) throw new ConfigError(name, `must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max)
+    throw new ConfigError(name, `must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
   return n;
 }
 

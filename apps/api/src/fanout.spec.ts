@@ -18,7 +18,9 @@ describe('brand rename fan-out, end to end over HTTP', () => {
     await api.request('POST', `${base}/slicing`, { body: { entityType: 'product', entityId: 'OTHER', version: 1, mode: 'INCREMENTAL' } });
     for (const sku of skus) {
       expect((await api.request('PUT', rawPath('product', sku, 1), { body: productDoc(sku, 'FB') })).status).toBe(201);
-      expect((await api.request('POST', `${base}/slicing`, { body: { entityType: 'product', entityId: sku, version: 1, mode: 'INCREMENTAL' } })).status).toBe(200);
+      expect((await api.request('POST', `${base}/slicing`, { body: { entityType: 'product', entityId: sku, version: 1, mode: 'INCREMENTAL' } })).status).toBe(
+        200,
+      );
       expect((await api.request('GET', `${base}/views/product-detail/${sku}`)).body).toMatchObject({ data: { brand_name: 'Acme' } });
     }
 

@@ -12,7 +12,11 @@ import { openStorage } from './storage';
 async function main(): Promise<void> {
   const config = readConfigOrExit();
   const logger: FastifyBaseLogger = pino({ level: config.logLevel });
-  if (config.usingDevKey) logger.warn({ apiKey: DEV_API_KEY, tenant: DEV_TENANT }, `IVM_API_KEYS is not set: accepting the development key "${DEV_API_KEY}" for tenant "${DEV_TENANT}" only`);
+  if (config.usingDevKey)
+    logger.warn(
+      { apiKey: DEV_API_KEY, tenant: DEV_TENANT },
+      `IVM_API_KEYS is not set: accepting the development key "${DEV_API_KEY}" for tenant "${DEV_TENANT}" only`,
+    );
 
   const contractsDir = resolve(config.contractsDir);
   const registry = await loadContractRegistry(contractsDir).catch((error: unknown) => {
@@ -65,7 +69,10 @@ function readConfigOrExit(): ApiConfig {
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof ConfigError ? `Invalid configuration: ${error.message}` : `Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+  const message =
+    error instanceof ConfigError
+      ? `Invalid configuration: ${error.message}`
+      : `Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
   process.stderr.write(`${message}\n`);
   process.exit(1);
 });

@@ -32,7 +32,14 @@ export function collectOpenApi(app: FastifyInstance): () => JsonSchema {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD' || route.url === '/openapi.json') continue;
-      routes.push({ method: method.toLowerCase(), url: route.url, schema: (route.schema ?? {}) as JsonSchema, auth: route.config?.auth ?? 'none', summary: route.config?.summary, responses: route.config?.responses ?? { 200: 'OK' } });
+      routes.push({
+        method: method.toLowerCase(),
+        url: route.url,
+        schema: (route.schema ?? {}) as JsonSchema,
+        auth: route.config?.auth ?? 'none',
+        summary: route.config?.summary,
+        responses: route.config?.responses ?? { 200: 'OK' },
+      });
     }
   });
   let document: JsonSchema | undefined;
@@ -55,7 +62,13 @@ function buildDocument(routes: readonly RouteDoc[]): JsonSchema {
         Error: {
           type: 'object',
           required: ['error'],
-          properties: { error: { type: 'object', required: ['code', 'message', 'details'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'array' } } } },
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message', 'details'],
+              properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'array' } },
+            },
+          },
         },
       },
     },
@@ -71,7 +84,7 @@ function operation(route: RouteDoc): JsonSchema {
   }
   if (route.auth !== 'none') {
     responses['401'] ??= errorResponse('UNAUTHENTICATED: no or unknown API key');
-    if (route.auth === 'tenant') responses['403'] ??= errorResponse("FORBIDDEN: the key belongs to another tenant");
+    if (route.auth === 'tenant') responses['403'] ??= errorResponse('FORBIDDEN: the key belongs to another tenant');
   }
   if (parameters.length > 0 || schema['body']) responses['400'] ??= errorResponse('INVALID_REQUEST (details name each path), INVALID_JSON, INVALID_VERSION');
   return {

@@ -28,7 +28,10 @@ describe('health, readiness, metrics, OpenAPI', () => {
   it('GET /openapi.json → an OpenAPI 3.1 document listing every route', async () => {
     const answer = await api.request('GET', '/openapi.json', { key: null });
     expect(answer.status).toBe(200);
-    const doc = answer.body as { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown>; parameters?: { name: string }[] }>> };
+    const doc = answer.body as {
+      openapi: string;
+      paths: Record<string, Record<string, { responses: Record<string, unknown>; parameters?: { name: string }[] }>>;
+    };
     expect(doc.openapi).toBe('3.1.0');
     const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
     expect(operations.sort()).toEqual(

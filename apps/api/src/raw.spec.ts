@@ -17,7 +17,13 @@ describe('PUT/GET/DELETE raw versions', () => {
 
     const read = await api.request('GET', rawPath('brand', 'R1', 1));
     expect(read.status).toBe(200);
-    expect(read.body).toEqual({ entityKey: 'brand#R1', version: 1, hash: (put.body as { hash: string }).hash, deleted: false, data: { brand_id: 'R1', name: 'Acme' } });
+    expect(read.body).toEqual({
+      entityKey: 'brand#R1',
+      version: 1,
+      hash: (put.body as { hash: string }).hash,
+      deleted: false,
+      data: { brand_id: 'R1', name: 'Acme' },
+    });
     expect((await api.request('PUT', rawPath('brand', 'R1', 3), { body: brandDoc('R1', 'Acme 3') })).status).toBe(201);
     expect((await api.request('GET', rawPath('brand', 'R1', 'latest'))).body).toMatchObject({ version: 3, data: { name: 'Acme 3' } });
   });

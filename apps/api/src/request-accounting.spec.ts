@@ -42,7 +42,8 @@ async function cost(status: number, step: () => Promise<{ status: number }>): Pr
   return { ...api.counter.snapshot() };
 }
 
-const slicing = (version: number) => api.request('POST', `/v1/tenants/${TENANT}/slicing`, { body: { entityType: 'product', entityId: 'P1', version, mode: 'INCREMENTAL' } });
+const slicing = (version: number) =>
+  api.request('POST', `/v1/tenants/${TENANT}/slicing`, { body: { entityType: 'product', entityId: 'P1', version, mode: 'INCREMENTAL' } });
 
 describe('DynamoDB requests per HTTP call (fixed and documented above)', () => {
   it('ingesting and slicing one product costs 3 + 13 requests; an edit 3 + 9', async () => {
@@ -58,7 +59,9 @@ describe('DynamoDB requests per HTTP call (fixed and documented above)', () => {
   it('never issues a Scan, not even for a brand rename fanning out', async () => {
     api.counter.reset();
     await api.request('PUT', rawPath('brand', 'B1', 2), { body: brandDoc('B1', 'Acme 2') });
-    const rename = await api.request('POST', `/v1/tenants/${TENANT}/slicing`, { body: { entityType: 'brand', entityId: 'B1', version: 2, mode: 'INCREMENTAL' } });
+    const rename = await api.request('POST', `/v1/tenants/${TENANT}/slicing`, {
+      body: { entityType: 'brand', entityId: 'B1', version: 2, mode: 'INCREMENTAL' },
+    });
     expect(rename.body).toMatchObject({ fanout: ['product#P1'] });
     expect(api.counter.total()).toBeGreaterThan(0);
     expect(api.counter.count('Scan')).toBe(0);

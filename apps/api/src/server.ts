@@ -50,7 +50,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     if (answer.serverFault) request.log.error({ err: error }, 'request failed');
     return reply.code(answer.status).send(answer.body);
   });
-  app.setNotFoundHandler(async (request, reply) => reply.code(404).send(envelope('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0] ?? ''}`)));
+  app.setNotFoundHandler(async (request, reply) =>
+    reply.code(404).send(envelope('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0] ?? ''}`)),
+  );
 
   healthRoutes(app, deps.readiness);
   metricsRoutes(app, deps.metrics);

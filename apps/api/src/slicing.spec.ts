@@ -15,7 +15,12 @@ describe('GET /v1/contracts', () => {
   it('lists the loaded contracts', async () => {
     const answer = await api.request('GET', '/v1/contracts');
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual(expect.arrayContaining([{ kind: 'EntitySchema', id: 'product', version: '1.0.0' }, { kind: 'View', id: 'product-detail', version: '1.0.0' }]));
+    expect(answer.body).toEqual(
+      expect.arrayContaining([
+        { kind: 'EntitySchema', id: 'product', version: '1.0.0' },
+        { kind: 'View', id: 'product-detail', version: '1.0.0' },
+      ]),
+    );
   });
 });
 
@@ -31,14 +36,25 @@ describe('POST /changesets', () => {
     expect(again.status).toBe(200);
     expect((again.body as { hash: string }).hash).toBe((created.body as { hash: string }).hash);
     const creation = await api.request('POST', `${base}/changesets`, { body: { ...body, fromVersion: 0, toVersion: 1 } });
-    expect(creation.body).toMatchObject({ changes: [{ op: 'add', path: '/brand_id' }, { op: 'add', path: '/name' }] });
+    expect(creation.body).toMatchObject({
+      changes: [
+        { op: 'add', path: '/brand_id' },
+        { op: 'add', path: '/name' },
+      ],
+    });
   });
 
   it('refuses a backwards range (400), a missing version (404), an unknown type (404)', async () => {
     const body = { entityType: 'brand', entityId: 'C1', fromVersion: 2, toVersion: 1 };
     expect(await api.request('POST', `${base}/changesets`, { body })).toMatchObject({ status: 400, body: { error: { code: 'INVALID_CHANGESET_RANGE' } } });
-    expect(await api.request('POST', `${base}/changesets`, { body: { ...body, fromVersion: 1, toVersion: 9 } })).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
-    expect(await api.request('POST', `${base}/changesets`, { body: { ...body, entityType: 'shoe', fromVersion: 1, toVersion: 2 } })).toMatchObject({ status: 404, body: { error: { code: 'UNKNOWN_ENTITY_TYPE' } } });
+    expect(await api.request('POST', `${base}/changesets`, { body: { ...body, fromVersion: 1, toVersion: 9 } })).toMatchObject({
+      status: 404,
+      body: { error: { code: 'NOT_FOUND' } },
+    });
+    expect(await api.request('POST', `${base}/changesets`, { body: { ...body, entityType: 'shoe', fromVersion: 1, toVersion: 2 } })).toMatchObject({
+      status: 404,
+      body: { error: { code: 'UNKNOWN_ENTITY_TYPE' } },
+    });
   });
 });
 
@@ -63,11 +79,18 @@ describe('POST /slicing, GET /slices, GET /views', () => {
     expect(slices.status).toBe(200);
     expect(slices.body).toMatchObject({
       version: 1,
-      slices: { PRODUCT_PRICE: { hash: expect.any(String), tombstone: false, data: { price: 1000, currency: 'KRW' } }, PRODUCT_BRAND_ENRICHED: { data: { brand_name: 'Acme' } } },
+      slices: {
+        PRODUCT_PRICE: { hash: expect.any(String), tombstone: false, data: { price: 1000, currency: 'KRW' } },
+        PRODUCT_BRAND_ENRICHED: { data: { brand_name: 'Acme' } },
+      },
     });
     const view = await api.request('GET', `${base}/views/product-detail/P1`);
     expect(view.status).toBe(200);
-    expect(view.body).toMatchObject({ view: 'product-detail', version: 1, data: { sku: 'P1', name: 'Product P1', status: 'ACTIVE', brand_id: 'S1', brand_name: 'Acme', category_ids: ['C1'], price: 1000, currency: 'KRW' } });
+    expect(view.body).toMatchObject({
+      view: 'product-detail',
+      version: 1,
+      data: { sku: 'P1', name: 'Product P1', status: 'ACTIVE', brand_id: 'S1', brand_name: 'Acme', category_ids: ['C1'], price: 1000, currency: 'KRW' },
+    });
   });
 
   it('INCREMENTAL defaults fromVersion to the previous raw version; cutover: false keeps the active version', async () => {
@@ -75,12 +98,22 @@ describe('POST /slicing, GET /slices, GET /views', () => {
     await slice({ entityType: 'product', entityId: 'P2', version: 1, mode: 'INCREMENTAL' });
     await put('product', 'P2', 2, productDoc('P2', 'S1', { price: 2500 }));
     const answer = await slice({ entityType: 'product', entityId: 'P2', version: 2, mode: 'INCREMENTAL', cutover: false });
-    expect(answer.body).toMatchObject({ fromVersion: 1, written: ['PRODUCT_PRICE'], unchanged: [], index: { added: [], removed: [] }, fanout: [], cutover: false });
+    expect(answer.body).toMatchObject({
+      fromVersion: 1,
+      written: ['PRODUCT_PRICE'],
+      unchanged: [],
+      index: { added: [], removed: [] },
+      fanout: [],
+      cutover: false,
+    });
     expect((await api.request('GET', `${base}/views/product-detail/P2`)).body).toMatchObject({ version: 1, data: { price: 1000 } });
     expect((await api.request('GET', `${base}/views/product-detail/P2?version=2`)).body).toMatchObject({ version: 2, data: { price: 2500 } });
     // Slices default to the newest raw version, whatever the active version is.
     expect((await api.request('GET', `${base}/slices/product/P2`)).body).toMatchObject({ version: 2, slices: { PRODUCT_PRICE: { data: { price: 2500 } } } });
-    expect((await api.request('GET', `${base}/slices/product/P2?version=1`)).body).toMatchObject({ version: 1, slices: { PRODUCT_PRICE: { data: { price: 1000 } } } });
+    expect((await api.request('GET', `${base}/slices/product/P2?version=1`)).body).toMatchObject({
+      version: 1,
+      slices: { PRODUCT_PRICE: { data: { price: 1000 } } },
+    });
     await slice({ entityType: 'product', entityId: 'P2', version: 2, mode: 'INCREMENTAL', fromVersion: 1 });
     expect((await api.request('GET', `${base}/views/product-detail/P2`)).body).toMatchObject({ version: 2, data: { price: 2500 } });
   });
@@ -90,16 +123,34 @@ describe('POST /slicing, GET /slices, GET /views', () => {
     await slice({ entityType: 'product', entityId: 'P3', version: 1, mode: 'FULL' });
     await api.request('DELETE', rawPath('product', 'P3', 2));
     const answer = await slice({ entityType: 'product', entityId: 'P3', version: 2, mode: 'INCREMENTAL' });
-    expect(answer.body).toMatchObject({ tombstoned: ['PRODUCT_CORE', 'PRODUCT_PRICE', 'PRODUCT_BRAND_ENRICHED'], index: { added: [], removed: ['IDX#brand#S1#product', 'IDX#category#C1#product'] } });
-    expect((await api.request('GET', `${base}/slices/product/P3`)).body).toMatchObject({ version: 2, slices: { PRODUCT_CORE: { tombstone: true, data: null } } });
+    expect(answer.body).toMatchObject({
+      tombstoned: ['PRODUCT_CORE', 'PRODUCT_PRICE', 'PRODUCT_BRAND_ENRICHED'],
+      index: { added: [], removed: ['IDX#brand#S1#product', 'IDX#category#C1#product'] },
+    });
+    expect((await api.request('GET', `${base}/slices/product/P3`)).body).toMatchObject({
+      version: 2,
+      slices: { PRODUCT_CORE: { tombstone: true, data: null } },
+    });
     expect(await api.request('GET', `${base}/views/product-detail/P3`)).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
   });
 
   it('answers slicing errors with domain codes', async () => {
-    expect(await slice({ entityType: 'product', entityId: 'NONE', version: 1, mode: 'FULL' })).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
-    expect(await slice({ entityType: 'shoe', entityId: 'NONE', version: 1, mode: 'FULL' })).toMatchObject({ status: 404, body: { error: { code: 'UNKNOWN_ENTITY_TYPE' } } });
-    expect(await slice({ entityType: 'product', entityId: 'P1', version: 1, mode: 'INCREMENTAL', fromVersion: 1 })).toMatchObject({ status: 400, body: { error: { code: 'INVALID_CHANGESET_RANGE' } } });
-    expect(await slice({ entityType: 'product', entityId: 'P1', version: 0, mode: 'FULL' })).toMatchObject({ status: 400, body: { error: { code: 'INVALID_REQUEST', details: [{ path: '/body/version' }] } } });
+    expect(await slice({ entityType: 'product', entityId: 'NONE', version: 1, mode: 'FULL' })).toMatchObject({
+      status: 404,
+      body: { error: { code: 'NOT_FOUND' } },
+    });
+    expect(await slice({ entityType: 'shoe', entityId: 'NONE', version: 1, mode: 'FULL' })).toMatchObject({
+      status: 404,
+      body: { error: { code: 'UNKNOWN_ENTITY_TYPE' } },
+    });
+    expect(await slice({ entityType: 'product', entityId: 'P1', version: 1, mode: 'INCREMENTAL', fromVersion: 1 })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'INVALID_CHANGESET_RANGE' } },
+    });
+    expect(await slice({ entityType: 'product', entityId: 'P1', version: 0, mode: 'FULL' })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'INVALID_REQUEST', details: [{ path: '/body/version' }] } },
+    });
   });
 
   it('answers view and slice errors: unknown view, no active version, fail-closed SLICE_MISSING', async () => {
@@ -113,6 +164,9 @@ describe('POST /slicing, GET /slices, GET /views', () => {
     await new SlicingEngine(api.registry, api.stores).rebuild(TENANT, 'product#P5', 1, ['PRODUCT_CORE']);
     await api.stores.active.set(TENANT, 'product#P5', 1);
     const missing = await api.request('GET', `${base}/views/product-detail/P5`);
-    expect(missing).toMatchObject({ status: 409, body: { error: { code: 'SLICE_MISSING', details: [{ path: 'PRODUCT_PRICE' }, { path: 'PRODUCT_BRAND_ENRICHED' }] } } });
+    expect(missing).toMatchObject({
+      status: 409,
+      body: { error: { code: 'SLICE_MISSING', details: [{ path: 'PRODUCT_PRICE' }, { path: 'PRODUCT_BRAND_ENRICHED' }] } },
+    });
   });
 });

@@ -1,10 +1,4 @@
-import {
-  type AttributeDefinition,
-  CreateTableCommand,
-  DescribeTableCommand,
-  type KeySchemaElement,
-  type TableDescription,
-} from '@aws-sdk/client-dynamodb';
+import { type AttributeDefinition, CreateTableCommand, DescribeTableCommand, type KeySchemaElement, type TableDescription } from '@aws-sdk/client-dynamodb';
 import { type DynamoClientLike } from './client';
 import { sleep } from './concurrency';
 import { DynamoStoreError, isResourceInUse, isResourceNotFound } from './errors';

@@ -22,7 +22,10 @@ export class DynamoChangeSetStore implements ChangeSetStore {
   }
 
   async get(tenantId: string, entityKey: string, fromVersion: number, toVersion: number): Promise<ChangeSetRecord | undefined> {
-    const item = await this.requests.getItem({ TableName: this.table, Key: { PK: s(entityPk(tenantId, entityKey)), SK: s(changeSetSk(fromVersion, toVersion)) } });
+    const item = await this.requests.getItem({
+      TableName: this.table,
+      Key: { PK: s(entityPk(tenantId, entityKey)), SK: s(changeSetSk(fromVersion, toVersion)) },
+    });
     return item && this.decode(item);
   }
 

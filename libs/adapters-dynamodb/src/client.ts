@@ -56,7 +56,8 @@ const LOOPBACK = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?\/?$/;
 /** A client for AWS (no endpoint), DynamoDB Local or dynalite (endpoint), configured the same way. */
 export function createDynamoClient(config: DynamoConfig): DynamoDBClient {
   // Local engines accept any keys; without this the SDK would hunt for AWS credentials and fail.
-  const credentials = config.credentials ?? (config.endpoint !== undefined && LOOPBACK.test(config.endpoint) ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined);
+  const credentials =
+    config.credentials ?? (config.endpoint !== undefined && LOOPBACK.test(config.endpoint) ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined);
   return new DynamoDBClient({
     region: config.region,
     ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),

@@ -1,11 +1,4 @@
-import {
-  createInMemoryStores,
-  insertRawdata,
-  type JsonObject,
-  type SliceStore,
-  SlicingEngine,
-  type SlicingStores,
-} from '@ivm/domain';
+import { createInMemoryStores, insertRawdata, type JsonObject, type SliceStore, SlicingEngine, type SlicingStores } from '@ivm/domain';
 import { sampleRegistry } from '@ivm/domain/testing';
 import { startTestDynamo, type TestDynamo } from './testing';
 
@@ -25,7 +18,9 @@ async function step(
   await insertRawdata(registry, stores.raw, change.data === null ? { ...input, deleted: true } : { ...input, data: change.data });
   const entityKey = `${change.entityType}#${change.entityId}`;
   await engine.slice(
-    change.mode === 'FULL' ? { tenantId: T, entityKey, version: change.version, mode: 'FULL' } : { tenantId: T, entityKey, version: change.version, mode: 'INCREMENTAL', fromVersion: change.fromVersion },
+    change.mode === 'FULL'
+      ? { tenantId: T, entityKey, version: change.version, mode: 'FULL' }
+      : { tenantId: T, entityKey, version: change.version, mode: 'INCREMENTAL', fromVersion: change.fromVersion },
   );
 }
 
@@ -126,16 +121,24 @@ describe('the domain engine on DynamoDB stores (dynalite)', () => {
     const describeEffective = async (slices: SliceStore, key: string, version: number): Promise<Record<string, string>> => {
       const types = registry.ruleSet(key.split('#')[0] as string).slices.map((s) => s.type);
       const found = await slices.effective(T, key, version, types);
-      return Object.fromEntries(types.map((type) => {
-        const slice = found.get(type);
-        return [type, !slice || slice.tombstone ? '(none)' : `${slice.hash} ${JSON.stringify(slice.data)}`];
-      }));
+      return Object.fromEntries(
+        types.map((type) => {
+          const slice = found.get(type);
+          return [type, !slice || slice.tombstone ? '(none)' : `${slice.hash} ${JSON.stringify(slice.data)}`];
+        }),
+      );
     };
     for (const [key, version] of versions) {
-      expect({ key, slices: await describeEffective(stores.slices, key, version) }).toEqual({ key, slices: await describeEffective(memory.slices, key, version) });
+      expect({ key, slices: await describeEffective(stores.slices, key, version) }).toEqual({
+        key,
+        slices: await describeEffective(memory.slices, key, version),
+      });
     }
     for (const indexKey of ['IDX#brand#S1#product', 'IDX#brand#S2#product', 'IDX#category#C8#product', 'IDX#category#C9#product']) {
-      expect({ indexKey, page: await stores.index.lookup(T, indexKey, { limit: 100 }) }).toEqual({ indexKey, page: await memory.index.lookup(T, indexKey, { limit: 100 }) });
+      expect({ indexKey, page: await stores.index.lookup(T, indexKey, { limit: 100 }) }).toEqual({
+        indexKey,
+        page: await memory.index.lookup(T, indexKey, { limit: 100 }),
+      });
     }
     expect((await stores.index.lookup(T, 'IDX#brand#S1#product', { limit: 100 })).entityKeys).toEqual(['product#Q1', 'product#Q3']);
     expect((await stores.index.lookup(T, 'IDX#category#C8#product', { limit: 100 })).entityKeys).toEqual([]);

@@ -45,7 +45,10 @@ describe('DynamoIndexStore under partial batches and short pages', () => {
       const counter = new RequestCounter();
       const { index } = createDynamoStores(countingClient(stingyClient(real), counter), { tablePrefix: 'stingy-' });
       const keys = Array.from({ length: 30 }, (_, i) => `product#P${String(i).padStart(2, '0')}`);
-      await index.add('acme', keys.map((entityKey) => ({ indexKey: 'IDX#brand#B1#product', entityKey })));
+      await index.add(
+        'acme',
+        keys.map((entityKey) => ({ indexKey: 'IDX#brand#B1#product', entityKey })),
+      );
       // 30 entries = chunks of 25 and 5; each call lands one item, so 30 calls in all.
       expect(counter.count('BatchWriteItem')).toBe(30);
 
@@ -55,7 +58,10 @@ describe('DynamoIndexStore under partial batches and short pages', () => {
       // 8 keys wanted (7 + 1 to know more remain), 2 per page.
       expect(counter.snapshot()).toEqual({ Query: 4 });
 
-      await index.remove('acme', keys.slice(0, 28).map((entityKey) => ({ indexKey: 'IDX#brand#B1#product', entityKey })));
+      await index.remove(
+        'acme',
+        keys.slice(0, 28).map((entityKey) => ({ indexKey: 'IDX#brand#B1#product', entityKey })),
+      );
       await expect(index.lookup('acme', 'IDX#brand#B1#product', { limit: 7 })).resolves.toEqual({ entityKeys: keys.slice(28) });
       expect(counter.count('Scan')).toBe(0);
     } finally {

@@ -45,7 +45,8 @@ export class DynamoIndexStore implements IndexStore {
       const result = await this.requests.query({
         TableName: this.table,
         KeyConditionExpression: page.after === undefined ? 'PK = :pk' : 'PK = :pk AND SK > :after',
-        ExpressionAttributeValues: page.after === undefined ? { ':pk': s(indexPk(tenantId, indexKey)) } : { ':pk': s(indexPk(tenantId, indexKey)), ':after': s(page.after) },
+        ExpressionAttributeValues:
+          page.after === undefined ? { ':pk': s(indexPk(tenantId, indexKey)) } : { ':pk': s(indexPk(tenantId, indexKey)), ':after': s(page.after) },
         Limit: wanted - keys.length,
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),
       });

@@ -13,7 +13,13 @@ export class DynamoRawStore implements RawStore {
   ) {}
 
   async putIfAbsent(record: RawRecord): Promise<PutIfAbsentResult<RawRecord>> {
-    return putIfAbsent(this.requests, this.table, this.encode(record), () => this.get(record.tenantId, record.entityKey, record.version), `${record.entityKey} version ${record.version}`);
+    return putIfAbsent(
+      this.requests,
+      this.table,
+      this.encode(record),
+      () => this.get(record.tenantId, record.entityKey, record.version),
+      `${record.entityKey} version ${record.version}`,
+    );
   }
 
   async get(tenantId: string, entityKey: string, version: number): Promise<RawRecord | undefined> {

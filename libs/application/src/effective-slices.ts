@@ -16,7 +16,12 @@ export interface EffectiveSlicesReport {
 
 /** The effective slice of every type at a version (default: the newest raw version). @throws NotFoundError */
 export function effectiveSlicesUseCase(registry: ContractRegistry, stores: Pick<IvmStores, 'raw' | 'slices'>) {
-  return async (input: { readonly tenantId: string; readonly entityType: string; readonly entityId: string; readonly version?: number }): Promise<EffectiveSlicesReport> => {
+  return async (input: {
+    readonly tenantId: string;
+    readonly entityType: string;
+    readonly entityId: string;
+    readonly version?: number;
+  }): Promise<EffectiveSlicesReport> => {
     assertTenantId(input.tenantId);
     registry.ruleSet(input.entityType);
     const entityKey = entityKeyOf(input.entityType, input.entityId);

@@ -4,12 +4,22 @@ import { createIvmServices } from './services';
 
 const T = 'acme';
 const brand = (name: string): JsonObject => ({ brand_id: 'B1', name });
-const product = (sku: string, extra: JsonObject = {}): JsonObject => ({ sku, name: `Product ${sku}`, brand_id: 'B1', category_ids: ['C1'], price: 1000, currency: 'KRW', status: 'ACTIVE', ...extra });
+const product = (sku: string, extra: JsonObject = {}): JsonObject => ({
+  sku,
+  name: `Product ${sku}`,
+  brand_id: 'B1',
+  category_ids: ['C1'],
+  price: 1000,
+  currency: 'KRW',
+  status: 'ACTIVE',
+  ...extra,
+});
 
 function setup() {
   const stores = createInMemoryStores();
   const services = createIvmServices({ registry: sampleRegistry(), stores });
-  const ingest = (entityType: string, entityId: string, version: number, data: JsonObject) => services.insertRaw({ tenantId: T, entityType, entityId, version, data });
+  const ingest = (entityType: string, entityId: string, version: number, data: JsonObject) =>
+    services.insertRaw({ tenantId: T, entityType, entityId, version, data });
   return { stores, services, ingest };
 }
 
@@ -21,7 +31,13 @@ describe('raw data', () => {
     expect(await ingest('brand', 'B1', 1, brand('Acme'))).toMatchObject({ created: false, hash: first.hash });
     await ingest('brand', 'B1', 3, brand('Acme 3'));
     expect(await services.readRaw(T, 'brand', 'B1', 'latest')).toMatchObject({ version: 3, data: { name: 'Acme 3' } });
-    expect(await services.readRaw(T, 'brand', 'B1', 1)).toEqual({ entityKey: 'brand#B1', version: 1, hash: first.hash, deleted: false, data: { brand_id: 'B1', name: 'Acme' } });
+    expect(await services.readRaw(T, 'brand', 'B1', 1)).toEqual({
+      entityKey: 'brand#B1',
+      version: 1,
+      hash: first.hash,
+      deleted: false,
+      data: { brand_id: 'B1', name: 'Acme' },
+    });
     await expect(services.readRaw(T, 'brand', 'B1', 2)).rejects.toBeInstanceOf(NotFoundError);
     await expect(services.readRaw(T, 'brand', 'B2', 'latest')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(services.readRaw(T, 'shoe', 'B1', 'latest')).rejects.toMatchObject({ code: 'UNKNOWN_ENTITY_TYPE' });
@@ -94,7 +110,9 @@ describe('slicing, views and effective slices', () => {
     await ingest('product', 'P1', 1, product('P1'));
     await services.slice({ tenantId: T, entityType: 'product', entityId: 'P1', version: 1, mode: 'FULL' });
     await ingest('product', 'P1', 2, product('P1', { price: 5 }));
-    expect(await services.slice({ tenantId: T, entityType: 'product', entityId: 'P1', version: 2, mode: 'INCREMENTAL', cutover: false })).toMatchObject({ cutover: false });
+    expect(await services.slice({ tenantId: T, entityType: 'product', entityId: 'P1', version: 2, mode: 'INCREMENTAL', cutover: false })).toMatchObject({
+      cutover: false,
+    });
     expect(await stores.active.get(T, 'product#P1')).toBe(1);
     expect((await services.queryView({ tenantId: T, viewId: 'product-detail', entityId: 'P1' })).data).toMatchObject({ price: 1000 });
     expect((await services.queryView({ tenantId: T, viewId: 'product-detail', entityId: 'P1', version: 2 })).data).toMatchObject({ price: 5 });
@@ -119,7 +137,9 @@ describe('slicing, views and effective slices', () => {
   it('reports missing things with domain codes', async () => {
     const { services } = setup();
     await expect(services.slice({ tenantId: T, entityType: 'product', entityId: 'P9', version: 1, mode: 'FULL' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(services.slice({ tenantId: T, entityType: 'shoe', entityId: 'P9', version: 1, mode: 'FULL' })).rejects.toMatchObject({ code: 'UNKNOWN_ENTITY_TYPE' });
+    await expect(services.slice({ tenantId: T, entityType: 'shoe', entityId: 'P9', version: 1, mode: 'FULL' })).rejects.toMatchObject({
+      code: 'UNKNOWN_ENTITY_TYPE',
+    });
     await expect(services.queryView({ tenantId: T, viewId: 'product-detail', entityId: 'P9' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(services.queryView({ tenantId: T, viewId: 'nope', entityId: 'P9' })).rejects.toMatchObject({ code: 'UNKNOWN_CONTRACT' });
     await expect(services.effectiveSlices({ tenantId: T, entityType: 'product', entityId: 'P9' })).rejects.toMatchObject({ code: 'NOT_FOUND' });

@@ -45,7 +45,8 @@ export function sliceUseCase(registry: ContractRegistry, stores: IvmStores) {
     if (command.mode === 'FULL') request = { ...base, mode: 'FULL' };
     else {
       // Nothing can precede version 1; otherwise the base is the newest raw version below this one.
-      const fromVersion = command.fromVersion ?? (command.version === 1 ? 0 : ((await stores.raw.latestBelow(command.tenantId, entityKey, command.version))?.version ?? 0));
+      const fromVersion =
+        command.fromVersion ?? (command.version === 1 ? 0 : ((await stores.raw.latestBelow(command.tenantId, entityKey, command.version))?.version ?? 0));
       request = { ...base, mode: 'INCREMENTAL', fromVersion };
     }
     const result = await engine.slice(request);

@@ -170,7 +170,10 @@ export class InvalidDeployRequestError extends DomainError {
 export class ContractValidationError extends DomainError {
   readonly code = 'CONTRACT_INVALID';
   constructor(details: readonly ErrorDetail[]) {
-    super(`The contract set is invalid (${details.length} problem${details.length === 1 ? '' : 's'}):\n${details.map((d) => `  - ${d.path}: ${d.message}`).join('\n')}`, { details });
+    super(
+      `The contract set is invalid (${details.length} problem${details.length === 1 ? '' : 's'}):\n${details.map((d) => `  - ${d.path}: ${d.message}`).join('\n')}`,
+      { details },
+    );
   }
 }
 

@@ -54,9 +54,9 @@ const attributes = fc.option(
 );
 
 export const productDoc = (sku: string): fc.Arbitrary<ProductDoc> =>
-  fc.record({ name, brand_id: fc.constantFrom(...BRANDS), category_ids: categoryIds, price, currency, status, attributes }).map(
-    ({ attributes: attrs, ...rest }) => (attrs === undefined ? { sku, ...rest } : { sku, ...rest, attributes: attrs }),
-  );
+  fc
+    .record({ name, brand_id: fc.constantFrom(...BRANDS), category_ids: categoryIds, price, currency, status, attributes })
+    .map(({ attributes: attrs, ...rest }) => (attrs === undefined ? { sku, ...rest } : { sku, ...rest, attributes: attrs }));
 
 const fieldValue: Record<ProductField, fc.Arbitrary<unknown>> = {
   name,
@@ -75,7 +75,13 @@ const step = fc.record({
 });
 
 const opBody = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom(...SKUS).chain((sku) => productDoc(sku)).map((doc) => ({ kind: 'putProduct' as const, doc })) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .constantFrom(...SKUS)
+      .chain((sku) => productDoc(sku))
+      .map((doc) => ({ kind: 'putProduct' as const, doc })),
+  },
   {
     weight: 6,
     arbitrary: fc
@@ -96,7 +102,8 @@ const opBody = fc.oneof(
 
 export const catalogOp: fc.Arbitrary<CatalogOp> = fc.tuple(step, opBody).map(([s, body]) => ({ ...s, ...body }) as CatalogOp);
 
-export const catalogOps = (options: { minLength: number; maxLength: number; size?: fc.SizeForArbitrary }): fc.Arbitrary<CatalogOp[]> => fc.array(catalogOp, options);
+export const catalogOps = (options: { minLength: number; maxLength: number; size?: fc.SizeForArbitrary }): fc.Arbitrary<CatalogOp[]> =>
+  fc.array(catalogOp, options);
 
 /** The same JSON with object keys re-inserted in a seeded order: content equal, key order not. */
 export function shuffleKeys(value: unknown, seed: number): unknown {

@@ -67,7 +67,10 @@ export class CatalogWorld {
 
     if (doc === null && before === null) {
       const writes = this.writeCounts();
-      await expectRejects(insertRawdata(this.registry, this.stores.raw, { tenantId: this.tenantId, entityType, entityId, version, deleted: true }), NotFoundError);
+      await expectRejects(
+        insertRawdata(this.registry, this.stores.raw, { tenantId: this.tenantId, entityType, entityId, version, deleted: true }),
+        NotFoundError,
+      );
       assertEqual(this.writeCounts(), writes, `refused delete of ${entityKey} wrote something`);
       return { op, entityKey, version, result: undefined, sliceWrites: [], before };
     }
@@ -101,7 +104,8 @@ export class CatalogWorld {
         return {
           entityType: 'category',
           entityId: op.categoryId,
-          doc: op.parentId === undefined ? { category_id: op.categoryId, name: op.name } : { category_id: op.categoryId, name: op.name, parent_id: op.parentId },
+          doc:
+            op.parentId === undefined ? { category_id: op.categoryId, name: op.name } : { category_id: op.categoryId, name: op.name, parent_id: op.parentId },
         };
       case 'deleteCategory':
         return { entityType: 'category', entityId: op.categoryId, doc: null };
@@ -123,14 +127,26 @@ export class CatalogWorld {
     const replay = await insertRawdata(this.registry, this.stores.raw, entry.doc === null ? { ...input, deleted: true } : { ...input, data: entry.doc });
     assertEqual(replay.created, false, 'raw replay created a record');
     const requests = [
-      step.op.mode === 'FULL' ? null : { tenantId: this.tenantId, entityKey: step.entityKey, version: step.version, mode: 'INCREMENTAL' as const, fromVersion: step.version - step.op.gap },
+      step.op.mode === 'FULL'
+        ? null
+        : { tenantId: this.tenantId, entityKey: step.entityKey, version: step.version, mode: 'INCREMENTAL' as const, fromVersion: step.version - step.op.gap },
       { tenantId: this.tenantId, entityKey: step.entityKey, version: step.version, mode: 'FULL' as const },
     ];
     for (const request of requests) {
       if (!request) continue;
       const again = await this.engine.slice(request);
-      const did = { written: again.written, tombstoned: again.tombstoned, indexAdded: again.indexAdded, indexRemoved: again.indexRemoved, fanoutWritten: again.fanoutWritten };
-      assertEqual(did, { written: [], tombstoned: [], indexAdded: [], indexRemoved: [], fanoutWritten: 0 }, `re-running ${request.mode} on ${step.entityKey}@${step.version} did work`);
+      const did = {
+        written: again.written,
+        tombstoned: again.tombstoned,
+        indexAdded: again.indexAdded,
+        indexRemoved: again.indexRemoved,
+        fanoutWritten: again.fanoutWritten,
+      };
+      assertEqual(
+        did,
+        { written: [], tombstoned: [], indexAdded: [], indexRemoved: [], fanoutWritten: 0 },
+        `re-running ${request.mode} on ${step.entityKey}@${step.version} did work`,
+      );
     }
     assertEqual(this.writeCounts(), writes, `re-running ${step.entityKey}@${step.version} wrote to a store`);
   }
@@ -142,7 +158,11 @@ export class CatalogWorld {
   checkBrandFanout(step: StepOutcome): void {
     if (!step.result || !step.entityKey.startsWith('brand#')) return;
     const brandId = step.entityKey.slice('brand#'.length);
-    const parents = new Set(this.liveProducts().filter(([, doc]) => doc['brand_id'] === brandId).map(([key]) => key));
+    const parents = new Set(
+      this.liveProducts()
+        .filter(([, doc]) => doc['brand_id'] === brandId)
+        .map(([key]) => key),
+    );
     const allowed = (w: SliceRecord): boolean =>
       (w.entityKey === step.entityKey && w.sliceType === 'BRAND_CORE') || (w.sliceType === 'PRODUCT_BRAND_ENRICHED' && parents.has(w.entityKey));
     const stray = step.sliceWrites.filter((w) => !allowed(w)).map((w) => `${w.entityKey}/${w.sliceType}`);
@@ -165,7 +185,11 @@ export class CatalogWorld {
       if (latest) await full.raw.putIfAbsent(latest);
     }
     // Odd-sized chunks so chunk boundaries fall between related entities too.
-    await engine.fullRebuild(this.tenantId, keys.map((key) => ({ entityKey: key, version: (this.model.get(key) as ModelEntry).version })), { chunkSize: 3 });
+    await engine.fullRebuild(
+      this.tenantId,
+      keys.map((key) => ({ entityKey: key, version: (this.model.get(key) as ModelEntry).version })),
+      { chunkSize: 3 },
+    );
     const problems: string[] = [];
     for (const key of keys) {
       const { version } = this.model.get(key) as ModelEntry;
@@ -192,12 +216,20 @@ export class CatalogWorld {
       const brand = this.model.get(`brand#${String(doc['brand_id'])}`)?.doc;
       const expected: Record<string, unknown> = { ...doc };
       if (brand) expected['brand_name'] = brand['name'];
-      const view = await queryView(this.registry, this.stores, { tenantId: this.tenantId, viewId: 'product-detail', entityId: key.slice('product#'.length), version });
+      const view = await queryView(this.registry, this.stores, {
+        tenantId: this.tenantId,
+        viewId: 'product-detail',
+        entityId: key.slice('product#'.length),
+        version,
+      });
       assertEqual(sortKeys(view.data), sortKeys(expected), `view of ${key}@${version}`);
     }
     for (const [key, entry] of this.model) {
       if (!key.startsWith('product#') || entry.doc !== null) continue;
-      await expectRejects(queryView(this.registry, this.stores, { tenantId: this.tenantId, viewId: 'product-detail', entityId: key.slice(8), version: entry.version }), NotFoundError);
+      await expectRejects(
+        queryView(this.registry, this.stores, { tenantId: this.tenantId, viewId: 'product-detail', entityId: key.slice(8), version: entry.version }),
+        NotFoundError,
+      );
     }
   }
 
@@ -217,7 +249,11 @@ function describeSlice(slice: SliceRecord | undefined): string {
 const entryText = (e: IndexEntry): string => `${e.indexKey} → ${e.entityKey}`;
 
 function sortKeys(value: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, value[k]]));
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, value[k]]),
+  );
 }
 
 export function assertEqual(actual: unknown, expected: unknown, message: string): void {

@@ -17,7 +17,8 @@ export function engineSetup(registry: ContractRegistry = sampleRegistry()) {
   const del = async (entityType: string, entityId: string, version: number): Promise<void> => {
     await insertRawdata(registry, stores.raw, { tenantId: T, entityType, entityId, version, deleted: true });
   };
-  const incremental = (entityKey: string, fromVersion: number, version: number) => engine.slice({ tenantId: T, entityKey, version, mode: 'INCREMENTAL', fromVersion });
+  const incremental = (entityKey: string, fromVersion: number, version: number) =>
+    engine.slice({ tenantId: T, entityKey, version, mode: 'INCREMENTAL', fromVersion });
   const full = (entityKey: string, version: number) => engine.slice({ tenantId: T, entityKey, version, mode: 'FULL' });
   /** Slices written since a log position, as `entityKey@version/TYPE`. */
   const logSince = (from: number): string[] => stores.slices.log.slice(from).map((r) => `${r.entityKey}@${r.version}/${r.sliceType}`);

@@ -191,7 +191,11 @@ export function describeStoreContract(name: string, makeStores: () => Promise<Co
 
       it('returns tombstones as effective slices and round-trips data, input vectors and refs', async () => {
         const t = freshTenant();
-        const live: SliceRecord = { ...slice(t, 'product#P1', 1, 'CORE', 'h1'), data: AWKWARD_PAYLOAD, inputVector: { 'product#P1': 1, 'brand#B1': 0, 'brand#Ü': 7 } };
+        const live: SliceRecord = {
+          ...slice(t, 'product#P1', 1, 'CORE', 'h1'),
+          data: AWKWARD_PAYLOAD,
+          inputVector: { 'product#P1': 1, 'brand#B1': 0, 'brand#Ü': 7 },
+        };
         const tombstone: SliceRecord = { ...slice(t, 'product#P1', 2, 'CORE', 'h-tomb'), tombstone: true, data: null };
         expect(await stores().slices.put([absent(live), absent(tombstone)])).toEqual([]);
         expect((await stores().slices.effective(t, 'product#P1', 1, ['CORE'])).get('CORE')).toEqual(live);
@@ -291,7 +295,10 @@ export function describeStoreContract(name: string, makeStores: () => Promise<Co
         const t = freshTenant();
         const idx = 'IDX#brand#B1#product';
         const keys = Array.from({ length: 25 }, (_, i) => `product#P${String(i).padStart(2, '0')}`);
-        await stores().index.add(t, [...keys].reverse().map((k) => entry(idx, k)));
+        await stores().index.add(
+          t,
+          [...keys].reverse().map((k) => entry(idx, k)),
+        );
         const sevens = await all(t, idx, 7);
         expect(sevens.pages.map((p) => p.length)).toEqual([7, 7, 7, 4]);
         expect(sevens.pages.flat()).toEqual(keys);
@@ -303,7 +310,10 @@ export function describeStoreContract(name: string, makeStores: () => Promise<Co
         await expect(stores().index.lookup(t, idx, { limit: 24 })).resolves.toEqual({ entityKeys: keys.slice(0, 24), next: keys[23] });
         await expect(stores().index.lookup(t, idx, { limit: 100 })).resolves.toEqual({ entityKeys: keys });
         // `after` need not be an entry: the page starts at the first key greater than it.
-        await expect(stores().index.lookup(t, idx, { limit: 2, after: 'product#P10x' })).resolves.toEqual({ entityKeys: ['product#P11', 'product#P12'], next: 'product#P12' });
+        await expect(stores().index.lookup(t, idx, { limit: 2, after: 'product#P10x' })).resolves.toEqual({
+          entityKeys: ['product#P11', 'product#P12'],
+          next: 'product#P12',
+        });
         await expect(stores().index.lookup(t, idx, { limit: 2, after: 'product#P23' })).resolves.toEqual({ entityKeys: ['product#P24'] });
         await expect(stores().index.lookup(t, idx, { limit: 2, after: 'product#P24' })).resolves.toEqual({ entityKeys: [] });
         await expect(stores().index.lookup(t, idx, { limit: 3, after: '' })).resolves.toEqual({ entityKeys: keys.slice(0, 3), next: keys[2] });

@@ -63,7 +63,10 @@ async function startApi(endpoint: string): Promise<{ url: string; child: ChildPr
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode} before it was ready`);
-    const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) return { url, child };
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -167,26 +170,47 @@ async function main(): Promise<void> {
       connections: CONNECTIONS,
       amount: OPS,
       headers,
-      requests: [{ method: 'PUT', setupRequest: (request) => {
-        const sku = `I-${sequence++}`;
-        return { ...request, path: `/v1/tenants/${TENANT}/raw/product/${sku}/versions/1`, body: JSON.stringify(productDoc(sku)) };
-      } }],
+      requests: [
+        {
+          method: 'PUT',
+          setupRequest: (request) => {
+            const sku = `I-${sequence++}`;
+            return { ...request, path: `/v1/tenants/${TENANT}/raw/product/${sku}/versions/1`, body: JSON.stringify(productDoc(sku)) };
+          },
+        },
+      ],
     });
     console.log('ingest + INCREMENTAL slicing (PUT raw, then POST slicing)…');
     const before = await dynamoRequests(api.url);
     const pairs = await autocannon({ url: api.url, connections: CONNECTIONS, amount: OPS * 2, headers, requests: pairRequests('S') });
     const requestsPerProduct = (await dynamoRequests(api.url)) - before;
-    for (const [name, run] of [['ingest', ingest], ['ingest+slice', pairs]] as const) {
-      if (run.errors > 0 || run.non2xx > 0 || run.timeouts > 0) throw new Error(`${name}: ${run.errors} errors, ${run.non2xx} non-2xx, ${run.timeouts} timeouts`);
+    for (const [name, run] of [
+      ['ingest', ingest],
+      ['ingest+slice', pairs],
+    ] as const) {
+      if (run.errors > 0 || run.non2xx > 0 || run.timeouts > 0)
+        throw new Error(`${name}: ${run.errors} errors, ${run.non2xx} non-2xx, ${run.timeouts} timeouts`);
     }
 
     const ingestPerSecond = ingest.requests.total / ingest.duration;
     const pairsPerSecond = pairs.requests.total / 2 / pairs.duration;
     const rows: Row[] = [
       ['baseline: dynalite PutItem', `${fmt(baseline.perSecond)} puts/s, p50 ${fmt(baseline.p50, 2)} ms, p99 ${fmt(baseline.p99, 2)} ms`, '1.00×'],
-      ['PUT raw (validate, hash, conditional put)', `${fmt(ingestPerSecond)} docs/s, p50 ${fmt(ingest.latency.p50, 2)} ms, p99 ${fmt(ingest.latency.p99, 2)} ms`, `${(ingestPerSecond / baseline.perSecond).toFixed(3)}× baseline rate`],
-      ['PUT raw + POST slicing INCREMENTAL', `${fmt(pairsPerSecond)} products/s, p50 ${fmt(pairs.latency.p50, 2)} ms, p99 ${fmt(pairs.latency.p99, 2)} ms (per request)`, `${(pairsPerSecond / baseline.perSecond).toFixed(3)}× baseline rate`],
-      ['  DynamoDB requests per product (from /metrics)', fmt(requestsPerProduct / OPS, 1), `ideal ratio at this cost ≈ ${(OPS / requestsPerProduct).toFixed(3)}×`],
+      [
+        'PUT raw (validate, hash, conditional put)',
+        `${fmt(ingestPerSecond)} docs/s, p50 ${fmt(ingest.latency.p50, 2)} ms, p99 ${fmt(ingest.latency.p99, 2)} ms`,
+        `${(ingestPerSecond / baseline.perSecond).toFixed(3)}× baseline rate`,
+      ],
+      [
+        'PUT raw + POST slicing INCREMENTAL',
+        `${fmt(pairsPerSecond)} products/s, p50 ${fmt(pairs.latency.p50, 2)} ms, p99 ${fmt(pairs.latency.p99, 2)} ms (per request)`,
+        `${(pairsPerSecond / baseline.perSecond).toFixed(3)}× baseline rate`,
+      ],
+      [
+        '  DynamoDB requests per product (from /metrics)',
+        fmt(requestsPerProduct / OPS, 1),
+        `ideal ratio at this cost ≈ ${(OPS / requestsPerProduct).toFixed(3)}×`,
+      ],
     ];
     printTable(rows);
     await writeSummary(args.out ?? 'bench-results', 'api', {
@@ -194,7 +218,13 @@ async function main(): Promise<void> {
       connections: CONNECTIONS,
       baseline,
       ingest: { perSecond: ingestPerSecond, p50: ingest.latency.p50, p99: ingest.latency.p99, ratio: ingestPerSecond / baseline.perSecond },
-      ingestAndSlice: { perSecond: pairsPerSecond, p50: pairs.latency.p50, p99: pairs.latency.p99, ratio: pairsPerSecond / baseline.perSecond, dynamoRequestsPerProduct: requestsPerProduct / OPS },
+      ingestAndSlice: {
+        perSecond: pairsPerSecond,
+        p50: pairs.latency.p50,
+        p99: pairs.latency.p99,
+        ratio: pairsPerSecond / baseline.perSecond,
+        dynamoRequestsPerProduct: requestsPerProduct / OPS,
+      },
     });
   } finally {
     api.child.kill('SIGTERM');

@@ -22,7 +22,12 @@ export function countingStores(stores: SlicingStores): { stores: SlicingStores; 
       },
     });
   return {
-    stores: { raw: wrap('raw', stores.raw), changeSets: wrap('changeSets', stores.changeSets), slices: wrap('slices', stores.slices), index: wrap('index', stores.index) },
+    stores: {
+      raw: wrap('raw', stores.raw),
+      changeSets: wrap('changeSets', stores.changeSets),
+      slices: wrap('slices', stores.slices),
+      index: wrap('index', stores.index),
+    },
     counts,
   };
 }

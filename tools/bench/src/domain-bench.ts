@@ -46,9 +46,18 @@ async function outputSlices(world: BenchWorld, registry: ContractRegistry): Prom
       }
     }
   };
-  await collect('brand', world.catalog.brands.map((b) => b.brand_id));
-  await collect('category', world.catalog.categories.map((c) => c.category_id));
-  await collect('product', world.catalog.products.map((p) => p.sku));
+  await collect(
+    'brand',
+    world.catalog.brands.map((b) => b.brand_id),
+  );
+  await collect(
+    'category',
+    world.catalog.categories.map((c) => c.category_id),
+  );
+  await collect(
+    'product',
+    world.catalog.products.map((p) => p.sku),
+  );
   return out;
 }
 
@@ -62,18 +71,29 @@ interface EditCost {
 }
 
 /** Prepares `EDITS` one-field product edits (price) spread over the catalog, and a counting engine. */
-async function prepareEdits(world: BenchWorld, registry: ContractRegistry): Promise<{ run: (i: number) => Promise<{ us: number; written: number }>; counts: CallCounts }> {
+async function prepareEdits(
+  world: BenchWorld,
+  registry: ContractRegistry,
+): Promise<{ run: (i: number) => Promise<{ us: number; written: number }>; counts: CallCounts }> {
   const step = Math.floor(world.catalog.products.length / EDITS);
   const targets = Array.from({ length: EDITS }, (_, i) => at(world.catalog.products, i * step));
   for (const p of targets) {
-    await insertRawdata(registry, world.stores.raw, { tenantId: TENANT, entityType: 'product', entityId: p.sku, version: 2, data: { ...p, price: p.price + 1 } });
+    await insertRawdata(registry, world.stores.raw, {
+      tenantId: TENANT,
+      entityType: 'product',
+      entityId: p.sku,
+      version: 2,
+      data: { ...p, price: p.price + 1 },
+    });
   }
   const counting = countingStores(world.stores);
   const engine = new SlicingEngine(registry, counting.stores);
   return {
     counts: counting.counts,
     run: async (i) => {
-      const result = await timed(() => engine.slice({ tenantId: TENANT, entityKey: `product#${at(targets, i).sku}`, version: 2, mode: 'INCREMENTAL', fromVersion: 1 }));
+      const result = await timed(() =>
+        engine.slice({ tenantId: TENANT, entityKey: `product#${at(targets, i).sku}`, version: 2, mode: 'INCREMENTAL', fromVersion: 1 }),
+      );
       return { us: result.ms * 1000, written: result.value.written.length + result.value.fanoutWritten };
     },
   };
@@ -103,7 +123,13 @@ async function pairedEdits(worlds: readonly BenchWorld[], registry: ContractRegi
 
 async function brandRename(world: BenchWorld, registry: ContractRegistry, brandIndex: number): Promise<{ ms: number; fanout: number; written: number }> {
   const id = brandId(brandIndex);
-  await insertRawdata(registry, world.stores.raw, { tenantId: TENANT, entityType: 'brand', entityId: id, version: 2, data: { brand_id: id, name: `Renamed ${id}` } });
+  await insertRawdata(registry, world.stores.raw, {
+    tenantId: TENANT,
+    entityType: 'brand',
+    entityId: id,
+    version: 2,
+    data: { brand_id: id, name: `Renamed ${id}` },
+  });
   const run = await timed(() => world.engine.slice({ tenantId: TENANT, entityKey: `brand#${id}`, version: 2, mode: 'INCREMENTAL', fromVersion: 1 }));
   return { ms: run.ms, fanout: run.value.fanout.length, written: run.value.written.length + run.value.fanoutWritten };
 }
@@ -160,7 +186,11 @@ async function main(): Promise<void> {
 
   const fullRatio = full.ms / baseline.ms;
   const rows: Row[] = [
-    ['baseline: canonicalise + SHA-256 of the output slices', `${fmt(slices.length / (baseline.ms / 1000))} slices/s (${fmt(baseline.ms)} ms for ${fmt(slices.length)})`, '1.00×'],
+    [
+      'baseline: canonicalise + SHA-256 of the output slices',
+      `${fmt(slices.length / (baseline.ms / 1000))} slices/s (${fmt(baseline.ms)} ms for ${fmt(slices.length)})`,
+      '1.00×',
+    ],
     ['ingest (validate, canonicalise, hash, store)', `${fmt((PRODUCTS + BRANDS + CATEGORIES) / (ingest.ms / 1000))} docs/s`, ''],
     ['FULL build', `${fmt(full.value / (full.ms / 1000))} slices/s (${fmt(full.ms)} ms for ${fmt(full.value)})`, `${fullRatio.toFixed(2)}× baseline time`],
     [
@@ -188,7 +218,12 @@ async function main(): Promise<void> {
     ingest: { docs: PRODUCTS + BRANDS + CATEGORIES, ms: ingest.ms },
     full: { slicesWritten: full.value, ms: full.ms, slicesPerSecond: full.value / (full.ms / 1000), ratioToBaseline: fullRatio },
     incrementalEdit: { edits: EDITS, ...edits, perSliceRatioToBaseline: edits.medianUs / 1000 / edits.slicesPerEdit / baselinePerSliceMs },
-    incrementalEditSmallCatalog: { products: SMALL_PRODUCTS, ...smallEdits, bigOverSmallTime: edits.medianUs / smallEdits.medianUs, bigOverSmallCalls: edits.callsPerEdit / smallEdits.callsPerEdit },
+    incrementalEditSmallCatalog: {
+      products: SMALL_PRODUCTS,
+      ...smallEdits,
+      bigOverSmallTime: edits.medianUs / smallEdits.medianUs,
+      bigOverSmallCalls: edits.callsPerEdit / smallEdits.callsPerEdit,
+    },
     brandRenames: renames.map((r) => ({ ...r, perSliceRatioToBaseline: r.ms / r.written / baselinePerSliceMs })),
     peakRssMiB: peakRssMiB(),
   });

@@ -21,7 +21,16 @@ export function changeSetRoutes(app: FastifyInstance, services: IvmServices): vo
     '/v1/tenants/:tenant/changesets',
     {
       schema: { params: { type: 'object', properties: { tenant: tenantParam } }, body },
-      config: { summary: 'Create (or fetch) the change set between two raw versions', auth: 'tenant', responses: { 201: 'Created {hash, changes}', 200: 'Already stored {hash, changes}', 400: 'INVALID_CHANGESET_RANGE', 404: 'NOT_FOUND or UNKNOWN_ENTITY_TYPE' } },
+      config: {
+        summary: 'Create (or fetch) the change set between two raw versions',
+        auth: 'tenant',
+        responses: {
+          201: 'Created {hash, changes}',
+          200: 'Already stored {hash, changes}',
+          400: 'INVALID_CHANGESET_RANGE',
+          404: 'NOT_FOUND or UNKNOWN_ENTITY_TYPE',
+        },
+      },
     },
     async (request, reply) => {
       const result = await services.createChangeSet({ tenantId: request.params.tenant, ...request.body });

@@ -9,10 +9,17 @@ interface RawParams {
   version: string;
 }
 
-const writeParams = { type: 'object', required: ['tenant', 'entityType', 'entityId', 'version'], properties: { tenant: tenantParam, entityType: entityTypeParam, entityId: idParam, version: versionParam } } as const;
+const writeParams = {
+  type: 'object',
+  required: ['tenant', 'entityType', 'entityId', 'version'],
+  properties: { tenant: tenantParam, entityType: entityTypeParam, entityId: idParam, version: versionParam },
+} as const;
 const readParams = {
   ...writeParams,
-  properties: { ...writeParams.properties, version: { type: 'string', pattern: `${VERSION_PATTERN}|^latest$`, description: 'Version, an integer ≥ 1, or latest' } },
+  properties: {
+    ...writeParams.properties,
+    version: { type: 'string', pattern: `${VERSION_PATTERN}|^latest$`, description: 'Version, an integer ≥ 1, or latest' },
+  },
 } as const;
 const PATH = '/v1/tenants/:tenant/raw/:entityType/:entityId/versions/:version';
 
@@ -22,7 +29,17 @@ export function rawRoutes(app: FastifyInstance, services: IvmServices): void {
     PATH,
     {
       schema: { params: writeParams, body: documentBody },
-      config: { summary: 'Insert a raw version (insertRawdata)', auth: 'tenant', responses: { 201: 'Stored', 200: 'Identical replay', 409: 'VERSION_CONFLICT or VERSION_REGRESSION', 422: 'SCHEMA_VIOLATION or ENTITY_ID_MISMATCH', 404: 'UNKNOWN_ENTITY_TYPE' } },
+      config: {
+        summary: 'Insert a raw version (insertRawdata)',
+        auth: 'tenant',
+        responses: {
+          201: 'Stored',
+          200: 'Identical replay',
+          409: 'VERSION_CONFLICT or VERSION_REGRESSION',
+          422: 'SCHEMA_VIOLATION or ENTITY_ID_MISMATCH',
+          404: 'UNKNOWN_ENTITY_TYPE',
+        },
+      },
     },
     async (request, reply) => {
       const { tenant, entityType, entityId, version } = request.params;
@@ -35,7 +52,16 @@ export function rawRoutes(app: FastifyInstance, services: IvmServices): void {
     PATH,
     {
       schema: { params: writeParams },
-      config: { summary: 'Record the deletion of an entity as a tombstone version', auth: 'tenant', responses: { 201: 'Tombstone stored', 200: 'Identical replay', 404: 'Nothing to delete, or UNKNOWN_ENTITY_TYPE', 409: 'VERSION_CONFLICT or VERSION_REGRESSION' } },
+      config: {
+        summary: 'Record the deletion of an entity as a tombstone version',
+        auth: 'tenant',
+        responses: {
+          201: 'Tombstone stored',
+          200: 'Identical replay',
+          404: 'Nothing to delete, or UNKNOWN_ENTITY_TYPE',
+          409: 'VERSION_CONFLICT or VERSION_REGRESSION',
+        },
+      },
     },
     async (request, reply) => {
       const { tenant, entityType, entityId, version } = request.params;
@@ -46,7 +72,14 @@ export function rawRoutes(app: FastifyInstance, services: IvmServices): void {
 
   app.get<{ Params: RawParams }>(
     PATH,
-    { schema: { params: readParams }, config: { summary: 'Read a raw version, or the latest', auth: 'tenant', responses: { 200: '{entityKey, version, hash, deleted, data}', 404: 'NOT_FOUND or UNKNOWN_ENTITY_TYPE' } } },
+    {
+      schema: { params: readParams },
+      config: {
+        summary: 'Read a raw version, or the latest',
+        auth: 'tenant',
+        responses: { 200: '{entityKey, version, hash, deleted, data}', 404: 'NOT_FOUND or UNKNOWN_ENTITY_TYPE' },
+      },
+    },
     async (request) => {
       const { tenant, entityType, entityId, version } = request.params;
       return services.readRaw(tenant, entityType, entityId, version === 'latest' ? 'latest' : toVersion(version));

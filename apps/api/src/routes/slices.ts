@@ -10,7 +10,11 @@ export function sliceRoutes(app: FastifyInstance, services: IvmServices): void {
         params: { type: 'object', properties: { tenant: tenantParam, entityType: entityTypeParam, entityId: idParam } },
         querystring: { type: 'object', additionalProperties: false, properties: { version: versionParam } },
       },
-      config: { summary: 'Effective slices of an entity at a version (default: its newest raw version)', auth: 'tenant', responses: { 200: '{version, slices: {TYPE: {version, hash, data, tombstone}}}', 404: 'NOT_FOUND or UNKNOWN_ENTITY_TYPE' } },
+      config: {
+        summary: 'Effective slices of an entity at a version (default: its newest raw version)',
+        auth: 'tenant',
+        responses: { 200: '{version, slices: {TYPE: {version, hash, data, tombstone}}}', 404: 'NOT_FOUND or UNKNOWN_ENTITY_TYPE' },
+      },
     },
     async (request) => {
       const { tenant, entityType, entityId } = request.params;

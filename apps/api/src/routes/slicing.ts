@@ -30,7 +30,15 @@ export function slicingRoutes(app: FastifyInstance, services: IvmServices): void
     '/v1/tenants/:tenant/slicing',
     {
       schema: { params: { type: 'object', properties: { tenant: tenantParam } }, body },
-      config: { summary: 'Slice an entity version (with fan-out to parents) and cut over', auth: 'tenant', responses: { 200: '{written, unchanged, tombstoned, index: {added, removed}, fanout}', 404: 'NOT_FOUND or UNKNOWN_ENTITY_TYPE', 422: 'UNMATCHED_CHANGE_PATH' } },
+      config: {
+        summary: 'Slice an entity version (with fan-out to parents) and cut over',
+        auth: 'tenant',
+        responses: {
+          200: '{written, unchanged, tombstoned, index: {added, removed}, fanout}',
+          404: 'NOT_FOUND or UNKNOWN_ENTITY_TYPE',
+          422: 'UNMATCHED_CHANGE_PATH',
+        },
+      },
     },
     async (request) => services.slice({ tenantId: request.params.tenant, ...request.body }),
   );

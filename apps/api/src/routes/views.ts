@@ -10,7 +10,11 @@ export function viewRoutes(app: FastifyInstance, services: IvmServices): void {
         params: { type: 'object', properties: { tenant: tenantParam, viewId: { type: 'string', minLength: 1, maxLength: 128 }, entityId: idParam } },
         querystring: { type: 'object', additionalProperties: false, properties: { version: versionParam } },
       },
-      config: { summary: 'Query a view of an entity (its active version by default)', auth: 'tenant', responses: { 200: '{view, entityKey, version, data, missingSlices}', 404: 'NOT_FOUND or UNKNOWN_CONTRACT', 409: 'SLICE_MISSING (fail-closed view)' } },
+      config: {
+        summary: 'Query a view of an entity (its active version by default)',
+        auth: 'tenant',
+        responses: { 200: '{view, entityKey, version, data, missingSlices}', 404: 'NOT_FOUND or UNKNOWN_CONTRACT', 409: 'SLICE_MISSING (fail-closed view)' },
+      },
     },
     async (request) => {
       const { tenant, viewId, entityId } = request.params;

@@ -51,7 +51,13 @@ export async function startTestApi(options: { readonly readiness?: () => Promise
   const services = createIvmServices({ registry, stores: dynamo.stores });
   const app = buildServer({
     services,
-    config: { apiKeys: new Map([[KEY, TENANT], [OTHER_KEY, OTHER_TENANT]]), bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024 },
+    config: {
+      apiKeys: new Map([
+        [KEY, TENANT],
+        [OTHER_KEY, OTHER_TENANT],
+      ]),
+      bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
+    },
     readiness: options.readiness ?? (async () => undefined),
     metrics: createMetrics({ dynamoRequests: () => dynamo.counter.snapshot() }),
   });
@@ -99,4 +105,5 @@ export const productDoc = (sku: string, brandId: string, extra: Record<string, u
   ...extra,
 });
 
-export const rawPath = (entityType: string, entityId: string, version: number | string, tenant = TENANT) => `/v1/tenants/${tenant}/raw/${entityType}/${entityId}/versions/${version}`;
+export const rawPath = (entityType: string, entityId: string, version: number | string, tenant = TENANT) =>
+  `/v1/tenants/${tenant}/raw/${entityType}/${entityId}/versions/${version}`;

@@ -147,13 +147,24 @@ describe('createChangeSet', () => {
     await expect(createChangeSet(registry, stores, { ...input, schemaRef: { id: 'product', version: '2.0.0' } })).rejects.toThrow(
       new ContractMismatchError('EntitySchema product@2.0.0 was requested, but product@1.0.0 is loaded'),
     );
-    await expect(createChangeSet(registry, stores, { ...input, ruleSetRef: { id: 'brand', version: '1.0.0' } })).rejects.toMatchObject({ code: 'CONTRACT_MISMATCH' });
+    await expect(createChangeSet(registry, stores, { ...input, ruleSetRef: { id: 'brand', version: '1.0.0' } })).rejects.toMatchObject({
+      code: 'CONTRACT_MISMATCH',
+    });
     expect(stores.changeSets.writes).toBe(0);
   });
 
   it('refuses a stored change set computed under other contracts', async () => {
     const stores = await storesWith(P1);
-    const foreign: ChangeSetRecord = { tenantId: T, entityKey: KEY, fromVersion: 0, toVersion: 1, schemaRef: { id: 'product', version: '0.9.0' }, ruleSetRef: REFS.ruleSetRef, changes: [], hash: 'x' };
+    const foreign: ChangeSetRecord = {
+      tenantId: T,
+      entityKey: KEY,
+      fromVersion: 0,
+      toVersion: 1,
+      schemaRef: { id: 'product', version: '0.9.0' },
+      ruleSetRef: REFS.ruleSetRef,
+      changes: [],
+      hash: 'x',
+    };
     await stores.changeSets.putIfAbsent(foreign);
     await expect(createChangeSet(registry, stores, { tenantId: T, entityKey: KEY, fromVersion: 0, toVersion: 1 })).rejects.toThrow(ContractMismatchError);
   });
@@ -164,9 +175,9 @@ describe('createChangeSet', () => {
       get: async () => undefined,
       putIfAbsent: async (record) => ({ stored: false, existing: { ...record, hash: 'other' } }),
     };
-    await expect(createChangeSet(registry, { raw: stores.raw, changeSets: racing }, { tenantId: T, entityKey: KEY, fromVersion: 0, toVersion: 1 })).rejects.toThrow(
-      ChangeSetConflictError,
-    );
+    await expect(
+      createChangeSet(registry, { raw: stores.raw, changeSets: racing }, { tenantId: T, entityKey: KEY, fromVersion: 0, toVersion: 1 }),
+    ).rejects.toThrow(ChangeSetConflictError);
     const agreeing: ChangeSetStore = { get: async () => undefined, putIfAbsent: async (record) => ({ stored: false, existing: record }) };
     const result = await createChangeSet(registry, { raw: stores.raw, changeSets: agreeing }, { tenantId: T, entityKey: KEY, fromVersion: 0, toVersion: 1 });
     expect(result.created).toBe(false);
@@ -176,6 +187,8 @@ describe('createChangeSet', () => {
     const stores = await storesWith(P1);
     await expect(createChangeSet(registry, stores, { tenantId: 'Bad Tenant', entityKey: KEY, fromVersion: 0, toVersion: 1 })).rejects.toThrow(InvalidKeyError);
     await expect(createChangeSet(registry, stores, { tenantId: T, entityKey: 'product', fromVersion: 0, toVersion: 1 })).rejects.toThrow(InvalidKeyError);
-    await expect(createChangeSet(registry, stores, { tenantId: T, entityKey: 'warehouse#W1', fromVersion: 0, toVersion: 1 })).rejects.toThrow(UnknownEntityTypeError);
+    await expect(createChangeSet(registry, stores, { tenantId: T, entityKey: 'warehouse#W1', fromVersion: 0, toVersion: 1 })).rejects.toThrow(
+      UnknownEntityTypeError,
+    );
   });
 });

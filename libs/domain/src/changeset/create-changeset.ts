@@ -2,7 +2,7 @@ import { contentHash, type Json } from '../canonical/canonical-json';
 import type { ContractRef } from '../contracts/model';
 import type { ContractRegistry } from '../contracts/registry';
 import { ChangeSetConflictError, ContractMismatchError, InvalidChangeSetRangeError, NotFoundError } from '../errors';
-import { assertTenantId, assertVersion, parseEntityKey } from '../keys/keys';
+import { assertTenantId, assertVersion, parseEntityKey } from '../entity-keys/entity-keys';
 import type { Change, ChangeSetRecord } from '../ports/records';
 import type { ChangeSetStore, RawStore } from '../ports/stores';
 import { diffDocuments } from './diff';
@@ -84,7 +84,14 @@ function assertSameRef(kind: string, given: ContractRef | undefined, loaded: Con
   }
 }
 
-export function changeSetHash(entityKey: string, fromVersion: number, toVersion: number, schemaRef: ContractRef, ruleSetRef: ContractRef, changes: readonly Change[]): string {
+export function changeSetHash(
+  entityKey: string,
+  fromVersion: number,
+  toVersion: number,
+  schemaRef: ContractRef,
+  ruleSetRef: ContractRef,
+  changes: readonly Change[],
+): string {
   return contentHash('ivm.changeset.v1', {
     entityKey,
     fromVersion,

@@ -99,7 +99,10 @@ describe('diffDocuments on the product schema', () => {
   });
 
   it('emits changes of several fields in path order', () => {
-    expect(diffDocuments(product, P1, { ...P1, status: 'INACTIVE', brand_id: 'B2' }).map((c) => `${c.op} ${c.path}`)).toEqual(['replace /brand_id', 'replace /status']);
+    expect(diffDocuments(product, P1, { ...P1, status: 'INACTIVE', brand_id: 'B2' }).map((c) => `${c.op} ${c.path}`)).toEqual([
+      'replace /brand_id',
+      'replace /status',
+    ]);
   });
 
   it('replaces the whole category_ids array on a reorder (mode whole)', () => {
@@ -160,9 +163,17 @@ describe('diffDocuments on a keyed array', () => {
   });
 
   it('adds and removes members by key', () => {
-    expect(diffDocuments(item, base, withVariants([{ id: 'v1', price: 100, color: 'red' }, { id: 'v2', price: 200 }, { id: 'v3', price: 300 }]))).toEqual([
-      { op: 'add', path: '/variants/v3', after: { id: 'v3', price: 300 } },
-    ]);
+    expect(
+      diffDocuments(
+        item,
+        base,
+        withVariants([
+          { id: 'v1', price: 100, color: 'red' },
+          { id: 'v2', price: 200 },
+          { id: 'v3', price: 300 },
+        ]),
+      ),
+    ).toEqual([{ op: 'add', path: '/variants/v3', after: { id: 'v3', price: 300 } }]);
     expect(diffDocuments(item, base, withVariants([{ id: 'v2', price: 200 }]))).toEqual([
       { op: 'remove', path: '/variants/v1', before: { id: 'v1', price: 100, color: 'red' } },
     ]);
@@ -175,22 +186,44 @@ describe('diffDocuments on a keyed array', () => {
   });
 
   it('changes a member field at /variants/<key>/<field>', () => {
-    expect(diffDocuments(item, base, withVariants([{ id: 'v1', price: 150, color: 'red' }, { id: 'v2', price: 200 }]))).toEqual([
-      { op: 'replace', path: '/variants/v1/price', before: 100, after: 150 },
-    ]);
-    expect(diffDocuments(item, base, withVariants([{ id: 'v1', price: 100 }, { id: 'v2', price: 200, color: 'blue' }]))).toEqual([
+    expect(
+      diffDocuments(
+        item,
+        base,
+        withVariants([
+          { id: 'v1', price: 150, color: 'red' },
+          { id: 'v2', price: 200 },
+        ]),
+      ),
+    ).toEqual([{ op: 'replace', path: '/variants/v1/price', before: 100, after: 150 }]);
+    expect(
+      diffDocuments(
+        item,
+        base,
+        withVariants([
+          { id: 'v1', price: 100 },
+          { id: 'v2', price: 200, color: 'blue' },
+        ]),
+      ),
+    ).toEqual([
       { op: 'remove', path: '/variants/v1/color', before: 'red' },
       { op: 'add', path: '/variants/v2/color', after: 'blue' },
     ]);
   });
 
   it('replaces the whole array when members are reordered', () => {
-    const reordered = withVariants([{ id: 'v2', price: 200 }, { id: 'v1', price: 100, color: 'red' }]);
+    const reordered = withVariants([
+      { id: 'v2', price: 200 },
+      { id: 'v1', price: 100, color: 'red' },
+    ]);
     expect(diffDocuments(item, base, reordered)).toEqual([{ op: 'replace', path: '/variants', before: base['variants'], after: reordered['variants'] }]);
   });
 
   it('replaces the whole array when keys are duplicated or missing', () => {
-    const duplicated = withVariants([{ id: 'v1', price: 100 }, { id: 'v1', price: 200 }]);
+    const duplicated = withVariants([
+      { id: 'v1', price: 100 },
+      { id: 'v1', price: 200 },
+    ]);
     expect(diffDocuments(item, base, duplicated)).toEqual([{ op: 'replace', path: '/variants', before: base['variants'], after: duplicated['variants'] }]);
     expect(diffDocuments(item, duplicated, base)).toEqual([{ op: 'replace', path: '/variants', before: duplicated['variants'], after: base['variants'] }]);
     const keyless = withVariants([{ price: 100 }]);
@@ -209,7 +242,11 @@ describe('diffDocuments on a keyed array', () => {
 function reverseKeys(value: Json): Json {
   if (Array.isArray(value)) return (value as readonly Json[]).map(reverseKeys);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reverseKeys(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .reverse()
+        .map(([k, v]) => [k, reverseKeys(v)]),
+    );
   }
   return value;
 }

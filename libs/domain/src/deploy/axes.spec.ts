@@ -17,7 +17,12 @@ describe('parseDeployAxes', () => {
   });
 
   it('reads only the axes, so the whole request body can be passed', () => {
-    const body = { records: [{ entityType: 'product', entityId: 'A', version: 1, data: {} }], compile: 'async', ship: { mode: 'async', sinks: ['s'] }, cutover: 'done' };
+    const body = {
+      records: [{ entityType: 'product', entityId: 'A', version: 1, data: {} }],
+      compile: 'async',
+      ship: { mode: 'async', sinks: ['s'] },
+      cutover: 'done',
+    };
     expect(parseDeployAxes(body)).toEqual({ compile: 'async', ship: { mode: 'async', sinks: ['s'] }, cutover: 'done' });
   });
 
@@ -63,7 +68,11 @@ describe('parseDeployAxes', () => {
           cutover !== 'bogus' &&
           (shipInput === null ||
             shipInput === undefined ||
-            (shipInput.mode !== 'bogus' && shipInput.mode !== undefined && Array.isArray(shipInput.sinks) && shipInput.sinks.length > 0 && new Set(shipInput.sinks).size === shipInput.sinks.length));
+            (shipInput.mode !== 'bogus' &&
+              shipInput.mode !== undefined &&
+              Array.isArray(shipInput.sinks) &&
+              shipInput.sinks.length > 0 &&
+              new Set(shipInput.sinks).size === shipInput.sinks.length));
         const shipMode = shipInput === null || shipInput === undefined ? null : shipInput.mode;
         const forbidden = shapeOk && compile === 'async' && shipMode === 'sync';
         if (!shapeOk) {

@@ -7,5 +7,3 @@ export * from './outbox-task';
 export * from './outbox-task-lifecycle';
 export * from './outcome';
 export * from './retry';
-export type { OutboxStore } from './outbox-port';
-export type { Clock } from './clock-port';

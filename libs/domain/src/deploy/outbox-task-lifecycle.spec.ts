@@ -19,7 +19,12 @@ import { nextOutcome } from './retry';
 
 const boom = { code: 'TRANSIENT', message: 'socket hang up' };
 const fresh = (maxAttempts = 3): OutboxTask =>
-  newOutboxTask({ type: 'COMPILE_TASK', payload: { tenantId: 'demo', jobId: 'job-1', entities: [{ entityKey: 'product#A', version: 1 }], sinkIds: [] }, createdAt: 100, maxAttempts });
+  newOutboxTask({
+    type: 'COMPILE_TASK',
+    payload: { tenantId: 'demo', jobId: 'job-1', entities: [{ entityKey: 'product#A', version: 1 }], sinkIds: [] },
+    createdAt: 100,
+    maxAttempts,
+  });
 
 describe('outbox task lifecycle', () => {
   it('claims a due PENDING task: RUNNING, leased, one more attempt', () => {
@@ -90,7 +95,11 @@ describe('outbox task lifecycle', () => {
     const owner = fc.constantFrom('w1', 'w2');
     const action = fc.oneof(
       fc.record({ op: fc.constant('claim' as const), owner, leaseMs: fc.integer({ min: 1, max: 5_000 }) }),
-      fc.record({ op: fc.constant('run' as const), owner, error: fc.constantFrom<unknown>(null, new TransientError('t'), new InvariantViolationError('i'), new Error('x')) }),
+      fc.record({
+        op: fc.constant('run' as const),
+        owner,
+        error: fc.constantFrom<unknown>(null, new TransientError('t'), new InvariantViolationError('i'), new Error('x')),
+      }),
       fc.record({ op: fc.constant('extend' as const), owner, leaseMs: fc.integer({ min: 1, max: 5_000 }) }),
       fc.record({ op: fc.constant('reap' as const) }),
       fc.record({ op: fc.constant('redrive' as const) }),

@@ -161,7 +161,6 @@ function readId(value: unknown, path: string, problems: ErrorDetail[]): string {
   return '';
 }
 
-
 type TaskEdge = readonly [from: TaskStatus, to: TaskStatus];
 
 /**

@@ -13,7 +13,12 @@ import { newOutboxTask, type OutboxTask } from './outbox-task';
 import { DEFAULT_RETRY_POLICY, backoffDelayMs, classify, jitteredDelayMs, nextOutcome, retryPolicy, singleFlightKey, toTaskError } from './retry';
 
 const taskAt = (attempt: number, maxAttempts = 10): OutboxTask => {
-  const task = newOutboxTask({ type: 'SHIP_TASK', payload: { tenantId: 'demo', jobId: 'job-1', entities: [{ entityKey: 'product#A', version: 1 }], sinkIds: ['s'] }, createdAt: 0, maxAttempts });
+  const task = newOutboxTask({
+    type: 'SHIP_TASK',
+    payload: { tenantId: 'demo', jobId: 'job-1', entities: [{ entityKey: 'product#A', version: 1 }], sinkIds: ['s'] },
+    createdAt: 0,
+    maxAttempts,
+  });
   return { ...claimTask(task, 'w1', 1_000, 0), attempt };
 };
 
@@ -73,12 +78,18 @@ describe('backoff', () => {
 
   it('jitters deterministically within [delay·(1−ratio), delay] (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 300_000 }), fc.string(), fc.integer({ min: 1, max: 100 }), fc.double({ min: 0, max: 0.99, noNaN: true }), (delay, taskId, attempt, ratio) => {
-        const jittered = jitteredDelayMs(delay, taskId, attempt, ratio);
-        expect(jittered).toBe(jitteredDelayMs(delay, taskId, attempt, ratio));
-        expect(jittered).toBeLessThanOrEqual(delay);
-        expect(jittered).toBeGreaterThanOrEqual(Math.floor(delay * (1 - ratio)));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 300_000 }),
+        fc.string(),
+        fc.integer({ min: 1, max: 100 }),
+        fc.double({ min: 0, max: 0.99, noNaN: true }),
+        (delay, taskId, attempt, ratio) => {
+          const jittered = jitteredDelayMs(delay, taskId, attempt, ratio);
+          expect(jittered).toBe(jitteredDelayMs(delay, taskId, attempt, ratio));
+          expect(jittered).toBeLessThanOrEqual(delay);
+          expect(jittered).toBeGreaterThanOrEqual(Math.floor(delay * (1 - ratio)));
+        },
+      ),
       { seed: 8_010, numRuns: 500 },
     );
   });
@@ -97,7 +108,11 @@ describe('backoff', () => {
 
 describe('nextOutcome', () => {
   it('fails an invariant violation at once, whatever attempts are left', () => {
-    expect(nextOutcome(taskAt(1), new InvariantViolationError('bad'), 0)).toMatchObject({ kind: 'FAIL', status: 'FAILED', error: { code: 'INVARIANT_VIOLATION' } });
+    expect(nextOutcome(taskAt(1), new InvariantViolationError('bad'), 0)).toMatchObject({
+      kind: 'FAIL',
+      status: 'FAILED',
+      error: { code: 'INVARIANT_VIOLATION' },
+    });
   });
 
   it('retries a transient error after the jittered backoff of its attempt', () => {
@@ -123,20 +138,26 @@ describe('nextOutcome', () => {
   it('never retries past maxAttempts nor fails a retryable error early (property)', () => {
     const error = fc.constantFrom<unknown>(new TransientError('t'), new ConcurrencyConflictError('c'), new InvariantViolationError('i'), new Error('e'), 42);
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 12 }), error, fc.integer({ min: 0, max: 1e12 }), (attempt, maxAttempts, thrown, now) => {
-        fc.pre(attempt <= maxAttempts);
-        const outcome = nextOutcome(taskAt(attempt, maxAttempts), thrown, now);
-        const errorClass = classify(thrown);
-        if (errorClass === 'INVARIANT_VIOLATION') expect(outcome).toMatchObject({ kind: 'FAIL', status: 'FAILED' });
-        else if (attempt === maxAttempts) expect(outcome).toMatchObject({ kind: 'FAIL', status: 'DEAD' });
-        else {
-          expect(outcome.kind).toBe('RETRY');
-          if (outcome.kind === 'RETRY') {
-            expect(outcome.after).toBe(now + outcome.delayMs);
-            expect(outcome.delayMs).toBeLessThanOrEqual(DEFAULT_RETRY_POLICY.maxDelayMs);
+      fc.property(
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 12 }),
+        error,
+        fc.integer({ min: 0, max: 1e12 }),
+        (attempt, maxAttempts, thrown, now) => {
+          fc.pre(attempt <= maxAttempts);
+          const outcome = nextOutcome(taskAt(attempt, maxAttempts), thrown, now);
+          const errorClass = classify(thrown);
+          if (errorClass === 'INVARIANT_VIOLATION') expect(outcome).toMatchObject({ kind: 'FAIL', status: 'FAILED' });
+          else if (attempt === maxAttempts) expect(outcome).toMatchObject({ kind: 'FAIL', status: 'DEAD' });
+          else {
+            expect(outcome.kind).toBe('RETRY');
+            if (outcome.kind === 'RETRY') {
+              expect(outcome.after).toBe(now + outcome.delayMs);
+              expect(outcome.delayMs).toBeLessThanOrEqual(DEFAULT_RETRY_POLICY.maxDelayMs);
+            }
           }
-        }
-      }),
+        },
+      ),
       { seed: 8_011, numRuns: 500 },
     );
   });
@@ -151,7 +172,13 @@ describe('singleFlightKey', () => {
   });
 
   it('differs when any part differs', () => {
-    const variants = [{ tenantId: 'other' }, { entityKey: 'product#B' }, { version: 4 }, { ruleSet: { id: 'product', version: '1.1.0' } }, { ruleSet: { id: 'brand', version: '1.0.0' } }];
+    const variants = [
+      { tenantId: 'other' },
+      { entityKey: 'product#B' },
+      { version: 4 },
+      { ruleSet: { id: 'product', version: '1.1.0' } },
+      { ruleSet: { id: 'brand', version: '1.0.0' } },
+    ];
     for (const change of variants) expect(singleFlightKey({ ...scope, ...change })).not.toBe(singleFlightKey(scope));
   });
 });

@@ -2,8 +2,8 @@ import type { RuleSetContract } from '../contracts/model';
 import type { ContractRegistry, JoinReference } from '../contracts/registry';
 import { MissingIndexError } from '../errors';
 import { joinImpactedSliceTypes } from '../impact/impact-map';
-import { canonicalIndexValue, indexKeyOf } from '../index-keys/inverted-index';
-import { parseEntityKey } from '../keys/keys';
+import { canonicalIndexValue, indexKeyOf } from '../inverted-index/inverted-index';
+import { parseEntityKey } from '../entity-keys/entity-keys';
 import type { Change, ImpactedSliceKey } from '../ports/records';
 import type { IndexStore, RawStore } from '../ports/stores';
 

@@ -14,10 +14,13 @@ export class PathSyntaxError extends Error {}
 export function parsePath(text: string): PathSegments {
   if (text === '' || text === '/') return [];
   if (text.startsWith('/')) {
-    return text.slice(1).split('/').map((segment) => {
-      if (/~[^01]|~$/.test(segment)) throw new PathSyntaxError(`Bad escape in JSON Pointer segment "${segment}"`);
-      return segment.replace(/~1/g, '/').replace(/~0/g, '~');
-    });
+    return text
+      .slice(1)
+      .split('/')
+      .map((segment) => {
+        if (/~[^01]|~$/.test(segment)) throw new PathSyntaxError(`Bad escape in JSON Pointer segment "${segment}"`);
+        return segment.replace(/~1/g, '/').replace(/~0/g, '~');
+      });
   }
   const segments: string[] = [];
   for (const part of text.split('.')) {

@@ -1,5 +1,5 @@
 export * from './records';
 export * from './stores';
 export * from './sink';
-export type { Clock } from '../deploy/clock-port';
-export type { OutboxStore } from '../deploy/outbox-port';
+export type { Clock } from './clock';
+export type { OutboxStore } from './outbox';

@@ -40,7 +40,10 @@ describe('fan-out planning', () => {
           const batches = await plan(forward, brand);
           expect(await plan(backward, brand)).toEqual(batches);
           expect(await plan(forward, brand)).toEqual(batches);
-          const expected = products.filter((p) => p.brand_id === brand).map((p) => `product#${p.sku}`).sort();
+          const expected = products
+            .filter((p) => p.brand_id === brand)
+            .map((p) => `product#${p.sku}`)
+            .sort();
           expect(batches.flatMap((b) => b.keys.map((k) => k.entityKey))).toEqual(expected);
           expect(batches.length).toBe(Math.ceil(expected.length / MAX_PER_BATCH));
           for (const batch of batches) {
@@ -57,7 +60,13 @@ describe('fan-out planning', () => {
   it('skips deleted parents and sees products that moved to another brand no more', async () => {
     const world = new CatalogWorld(registry);
     for (const [i, sku] of ['P1', 'P2', 'P3'].entries()) {
-      await world.apply({ kind: 'putProduct', doc: { sku, name: 'x', brand_id: 'B1', category_ids: [], price: 1, currency: 'KRW', status: 'ACTIVE' }, gap: 1, mode: 'INCREMENTAL', keyOrder: i });
+      await world.apply({
+        kind: 'putProduct',
+        doc: { sku, name: 'x', brand_id: 'B1', category_ids: [], price: 1, currency: 'KRW', status: 'ACTIVE' },
+        gap: 1,
+        mode: 'INCREMENTAL',
+        keyOrder: i,
+      });
     }
     await world.apply({ kind: 'deleteProduct', sku: 'P2', gap: 1, mode: 'INCREMENTAL', keyOrder: 0 });
     await world.apply({ kind: 'editProduct', sku: 'P3', field: 'brand_id', value: 'B2', gap: 1, mode: 'INCREMENTAL', keyOrder: 0 });

@@ -1,7 +1,7 @@
 import { canonicalJson, type JsonObject } from '../canonical/canonical-json';
 import type { ContractRegistry } from '../contracts/registry';
 import { NotFoundError, VersionConflictError, VersionRegressionError } from '../errors';
-import { assertTenantId, assertVersion, entityKeyOf } from '../keys/keys';
+import { assertTenantId, assertVersion, entityKeyOf } from '../entity-keys/entity-keys';
 import type { RawRecord } from '../ports/records';
 import type { RawStore } from '../ports/stores';
 import { rawDocumentHash, TOMBSTONE_RAW_HASH } from './raw-hash';

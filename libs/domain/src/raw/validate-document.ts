@@ -41,7 +41,8 @@ function toDetails(errors: readonly ErrorObject[]): ErrorDetail[] {
 
 /** JSON parsed from text is always finite; a caller in-process could still pass NaN or a Date. */
 function assertFiniteJson(entityType: string, value: unknown, path = ''): void {
-  if (typeof value === 'number' && !Number.isFinite(value)) throw new SchemaViolationError(entityType, [{ path: path || '/', message: 'must be a finite number' }]);
+  if (typeof value === 'number' && !Number.isFinite(value))
+    throw new SchemaViolationError(entityType, [{ path: path || '/', message: 'must be a finite number' }]);
   if (Array.isArray(value)) value.forEach((v, i) => assertFiniteJson(entityType, v, `${path}/${i}`));
   else if (typeof value === 'object' && value !== null) {
     if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) {

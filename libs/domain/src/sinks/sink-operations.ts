@@ -1,6 +1,6 @@
 import type { JsonObject } from '../canonical/canonical-json';
 import type { SinkContract } from '../contracts/model';
-import { parseEntityKey } from '../keys/keys';
+import { parseEntityKey } from '../entity-keys/entity-keys';
 import type { SinkOperation } from '../ports/sink';
 
 /** The sink's deterministic document id for an entity: its `docId` template filled in. */

@@ -1,6 +1,6 @@
 import { isJsonObject, type Json, type JsonObject } from '../canonical/canonical-json';
 import type { JoinSpec, RuleSetContract, SliceSpec } from '../contracts/model';
-import { isValidEntityId } from '../keys/keys';
+import { isValidEntityId } from '../entity-keys/entity-keys';
 import { valueAt } from '../paths/path';
 import type { InputVector, RawRecord } from '../ports/records';
 import { projectFields } from './projection';

@@ -15,7 +15,17 @@ function built(data: JsonObject | null, inputVector: InputVector): BuiltSlice {
 
 function stored(version: number, data: JsonObject | null, inputVector: InputVector, ruleSetVersion = '1.0.0'): SliceRecord {
   const b = built(data, inputVector);
-  return { tenantId: 't', entityKey: 'product#P1', version, sliceType: TYPE, hash: b.hash, tombstone: b.tombstone, data: b.data, inputVector, ruleSetRef: { id: 'product', version: ruleSetVersion } };
+  return {
+    tenantId: 't',
+    entityKey: 'product#P1',
+    version,
+    sliceType: TYPE,
+    hash: b.hash,
+    tombstone: b.tombstone,
+    data: b.data,
+    inputVector,
+    ruleSetRef: { id: 'product', version: ruleSetVersion },
+  };
 }
 
 const OLD = { sku: 'P1', brand_name: 'Old' };
@@ -23,9 +33,13 @@ const NEW = { sku: 'P1', brand_name: 'New' };
 
 describe('decideWrite', () => {
   it('leaves the slice unchanged when the hash is the same', () => {
-    expect(decideWrite(built(OLD, { 'product#P1': 2, 'brand#B1': 1 }), stored(1, OLD, { 'product#P1': 1, 'brand#B1': 1 }), 2, '1.0.0')).toEqual({ kind: 'unchanged' });
+    expect(decideWrite(built(OLD, { 'product#P1': 2, 'brand#B1': 1 }), stored(1, OLD, { 'product#P1': 1, 'brand#B1': 1 }), 2, '1.0.0')).toEqual({
+      kind: 'unchanged',
+    });
     // Even at the same version with a different vector: same content is no change.
-    expect(decideWrite(built(OLD, { 'product#P1': 1, 'brand#B1': 2 }), stored(1, OLD, { 'product#P1': 1, 'brand#B1': 1 }), 1, '1.0.0')).toEqual({ kind: 'unchanged' });
+    expect(decideWrite(built(OLD, { 'product#P1': 1, 'brand#B1': 2 }), stored(1, OLD, { 'product#P1': 1, 'brand#B1': 1 }), 1, '1.0.0')).toEqual({
+      kind: 'unchanged',
+    });
   });
 
   it('leaves a tombstone over nothing, or over a tombstone, unchanged', () => {
@@ -35,9 +49,15 @@ describe('decideWrite', () => {
 
   it('writes a new record (expecting the key absent) when nothing exists or the effective slice is older', () => {
     expect(decideWrite(built(OLD, { 'product#P1': 1 }), undefined, 1, '1.0.0')).toEqual({ kind: 'write', expected: { absent: true } });
-    expect(decideWrite(built(NEW, { 'product#P1': 2 }), stored(1, OLD, { 'product#P1': 1 }), 2, '1.0.0')).toEqual({ kind: 'write', expected: { absent: true } });
+    expect(decideWrite(built(NEW, { 'product#P1': 2 }), stored(1, OLD, { 'product#P1': 1 }), 2, '1.0.0')).toEqual({
+      kind: 'write',
+      expected: { absent: true },
+    });
     // A tombstone over a live slice is a write.
-    expect(decideWrite(built(null, { 'product#P1': 2 }), stored(1, OLD, { 'product#P1': 1 }), 2, '1.0.0')).toEqual({ kind: 'write', expected: { absent: true } });
+    expect(decideWrite(built(null, { 'product#P1': 2 }), stored(1, OLD, { 'product#P1': 1 }), 2, '1.0.0')).toEqual({
+      kind: 'write',
+      expected: { absent: true },
+    });
   });
 
   it('overwrites the record at the same version only from a strictly newer input vector, expecting its hash', () => {

@@ -10,10 +10,7 @@ import { compareInputVectors } from './input-vector';
  * - superseded: the stored slice at this very version came from newer inputs (a late, stale build);
  * - write: a new record at this version, or an overwrite of one built from strictly older inputs.
  */
-export type WriteDecision =
-  | { readonly kind: 'unchanged' }
-  | { readonly kind: 'superseded' }
-  | { readonly kind: 'write'; readonly expected: SliceExpectation };
+export type WriteDecision = { readonly kind: 'unchanged' } | { readonly kind: 'superseded' } | { readonly kind: 'write'; readonly expected: SliceExpectation };
 
 const UNCHANGED: WriteDecision = Object.freeze({ kind: 'unchanged' });
 const SUPERSEDED: WriteDecision = Object.freeze({ kind: 'superseded' });
@@ -34,8 +31,12 @@ export function decideWrite(built: BuiltSlice, effective: SliceRecord | undefine
     case 'older':
       return SUPERSEDED;
     case 'equal':
-      throw new SliceInvariantViolationError(`${where}: the same input vector ${JSON.stringify(built.inputVector)} produced a different hash; the build is not deterministic`);
+      throw new SliceInvariantViolationError(
+        `${where}: the same input vector ${JSON.stringify(built.inputVector)} produced a different hash; the build is not deterministic`,
+      );
     case 'incomparable':
-      throw new SliceInvariantViolationError(`${where}: input vectors ${JSON.stringify(built.inputVector)} and ${JSON.stringify(effective.inputVector)} read different entities for one version`);
+      throw new SliceInvariantViolationError(
+        `${where}: input vectors ${JSON.stringify(built.inputVector)} and ${JSON.stringify(effective.inputVector)} read different entities for one version`,
+      );
   }
 }

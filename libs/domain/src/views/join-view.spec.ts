@@ -31,7 +31,12 @@ const slicesOf = (...records: SliceRecord[]): Map<string, SliceRecord> => new Ma
 
 describe('joinView', () => {
   it('merges the declared fields of all slices', () => {
-    const result = joinView(view, 'product#P1', 3, slicesOf(slice('PRODUCT_CORE', CORE), slice('PRODUCT_PRICE', PRICE, 2), slice('PRODUCT_BRAND_ENRICHED', ENRICHED)));
+    const result = joinView(
+      view,
+      'product#P1',
+      3,
+      slicesOf(slice('PRODUCT_CORE', CORE), slice('PRODUCT_PRICE', PRICE, 2), slice('PRODUCT_BRAND_ENRICHED', ENRICHED)),
+    );
     expect(result).toEqual({
       view: 'product-detail',
       viewVersion: '1.0.0',
@@ -77,7 +82,12 @@ describe('joinView', () => {
   });
 
   it('ignores slices the view does not declare', () => {
-    const result = joinView(view, 'product#P1', 1, slicesOf(slice('PRODUCT_CORE', CORE), slice('PRODUCT_PRICE', PRICE), slice('PRODUCT_BRAND_ENRICHED', ENRICHED), slice('OTHER', { x: 1 })));
+    const result = joinView(
+      view,
+      'product#P1',
+      1,
+      slicesOf(slice('PRODUCT_CORE', CORE), slice('PRODUCT_PRICE', PRICE), slice('PRODUCT_BRAND_ENRICHED', ENRICHED), slice('OTHER', { x: 1 })),
+    );
     expect(result.data).not.toHaveProperty('x');
   });
 });

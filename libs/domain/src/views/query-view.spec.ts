@@ -22,7 +22,11 @@ describe('readEffectiveSlices', () => {
   it('is empty before the first version and fails closed on bad input', async () => {
     const w = engineSetup();
     expect((await readEffectiveSlices(w.registry, w.stores.slices, { tenantId: T, entityType: 'product', entityId: 'P9', version: 1 })).size).toBe(0);
-    await expect(readEffectiveSlices(w.registry, w.stores.slices, { tenantId: T, entityType: 'warehouse', entityId: 'W1', version: 1 })).rejects.toThrow(UnknownEntityTypeError);
-    await expect(readEffectiveSlices(w.registry, w.stores.slices, { tenantId: T, entityType: 'product', entityId: 'P1', version: 0 })).rejects.toThrow(InvalidVersionError);
+    await expect(readEffectiveSlices(w.registry, w.stores.slices, { tenantId: T, entityType: 'warehouse', entityId: 'W1', version: 1 })).rejects.toThrow(
+      UnknownEntityTypeError,
+    );
+    await expect(readEffectiveSlices(w.registry, w.stores.slices, { tenantId: T, entityType: 'product', entityId: 'P1', version: 0 })).rejects.toThrow(
+      InvalidVersionError,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import type { ContractRegistry } from '../contracts/registry';
 import { NotFoundError } from '../errors';
-import { assertTenantId, assertVersion, entityKeyOf } from '../keys/keys';
+import { assertTenantId, assertVersion, entityKeyOf } from '../entity-keys/entity-keys';
 import type { SliceRecord } from '../ports/records';
 import type { ActiveVersionStore, SliceStore } from '../ports/stores';
 import { joinView, type ViewResult } from './join-view';
@@ -42,5 +42,10 @@ export async function readEffectiveSlices(
   assertTenantId(input.tenantId);
   assertVersion(input.version);
   const ruleSet = registry.ruleSet(input.entityType);
-  return slices.effective(input.tenantId, entityKeyOf(input.entityType, input.entityId), input.version, ruleSet.slices.map((s) => s.type));
+  return slices.effective(
+    input.tenantId,
+    entityKeyOf(input.entityType, input.entityId),
+    input.version,
+    ruleSet.slices.map((s) => s.type),
+  );
 }

@@ -1,4 +1,4 @@
-import type { OutboxTask, TaskError, TaskStatus } from './outbox-task';
+import type { OutboxTask, TaskError, TaskStatus } from '../deploy/outbox-task';
 
 /**
  * The outbox, owned by the domain and implemented by adapters (PostgreSQL in production).

@@ -11,7 +11,15 @@ const T = TEST_TENANT;
 
 const setup = engineSetup;
 
-const product = (sku: string, brandId: string): JsonObject => ({ sku, name: `Product ${sku}`, brand_id: brandId, category_ids: ['C1'], price: 1000, currency: 'KRW', status: 'ACTIVE' });
+const product = (sku: string, brandId: string): JsonObject => ({
+  sku,
+  name: `Product ${sku}`,
+  brand_id: brandId,
+  category_ids: ['C1'],
+  price: 1000,
+  currency: 'KRW',
+  status: 'ACTIVE',
+});
 const brand = (id: string, name: string): JsonObject => ({ brand_id: id, name });
 
 describe('SlicingEngine fan-out through the brand join', () => {
@@ -77,7 +85,9 @@ describe('SlicingEngine fan-out through the brand join', () => {
   });
 
   it('splits a fan-out past maxFanoutPerBatch into batches and reaches every parent', async () => {
-    const registry = ContractRegistry.fromSources(sampleSourcesWith('rulesets/product.yaml', (t) => t.replace('maxFanoutPerBatch: 500', 'maxFanoutPerBatch: 2')));
+    const registry = ContractRegistry.fromSources(
+      sampleSourcesWith('rulesets/product.yaml', (t) => t.replace('maxFanoutPerBatch: 500', 'maxFanoutPerBatch: 2')),
+    );
     const w = setup(registry);
     await w.upsert('brand', 'B1', brand('B1', 'Acme'));
     const skus = ['P1', 'P2', 'P3', 'P4', 'P5'];
@@ -92,14 +102,19 @@ describe('SlicingEngine fan-out through the brand join', () => {
   });
 
   it('fails closed on a brand path without declared join impact, writing nothing (not even BRAND_CORE)', async () => {
-    const registry = ContractRegistry.fromSources(sampleSourcesWith('rulesets/product.yaml', (t) => t.replace('      - { path: /brand_id, slices: [] }\n', '')));
+    const registry = ContractRegistry.fromSources(
+      sampleSourcesWith('rulesets/product.yaml', (t) => t.replace('      - { path: /brand_id, slices: [] }\n', '')),
+    );
     const w = setup(registry);
     await w.upsert('product', 'P1', product('P1', 'B1'));
     const writes = { slices: w.stores.slices.writes, index: w.stores.index.writes };
     await w.put('brand', 'B1', 1, brand('B1', 'Acme'));
     const attempt = w.incremental('brand#B1', 0, 1);
     await expect(attempt).rejects.toThrow(JoinImpactUndeclaredError);
-    await expect(attempt).rejects.toMatchObject({ code: 'JOIN_IMPACT_UNDECLARED', details: [{ path: '/brand_id', message: 'no join impact selector matches this path' }] });
+    await expect(attempt).rejects.toMatchObject({
+      code: 'JOIN_IMPACT_UNDECLARED',
+      details: [{ path: '/brand_id', message: 'no join impact selector matches this path' }],
+    });
     expect({ slices: w.stores.slices.writes, index: w.stores.index.writes }).toEqual(writes);
     // A rename alone (only /name changes) is declared, so it goes through.
     await w.put('brand', 'B1', 2, brand('B1', 'Acme 2'));

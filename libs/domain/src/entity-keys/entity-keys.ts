@@ -18,14 +18,18 @@ export interface EntityRef {
 
 export function assertTenantId(tenantId: string): void {
   if (!TENANT.test(tenantId)) {
-    throw new InvalidKeyError(`Tenant id ${JSON.stringify(tenantId)} must match ${TENANT.source}`, [{ path: 'tenantId', message: `must match ${TENANT.source}` }]);
+    throw new InvalidKeyError(`Tenant id ${JSON.stringify(tenantId)} must match ${TENANT.source}`, [
+      { path: 'tenantId', message: `must match ${TENANT.source}` },
+    ]);
   }
 }
 
 /** `{entityType}#{entityId}` after checking both parts. */
 export function entityKeyOf(entityType: string, entityId: string): string {
   if (!ENTITY_TYPE.test(entityType)) {
-    throw new InvalidKeyError(`Entity type ${JSON.stringify(entityType)} must match ${ENTITY_TYPE.source}`, [{ path: 'entityType', message: `must match ${ENTITY_TYPE.source}` }]);
+    throw new InvalidKeyError(`Entity type ${JSON.stringify(entityType)} must match ${ENTITY_TYPE.source}`, [
+      { path: 'entityType', message: `must match ${ENTITY_TYPE.source}` },
+    ]);
   }
   if (!ENTITY_ID.test(entityId)) {
     throw new InvalidKeyError(`Entity id ${JSON.stringify(entityId)} must be 1–256 characters without '#', '/', whitespace or control characters`, [

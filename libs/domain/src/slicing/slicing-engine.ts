@@ -4,7 +4,7 @@ import type { ContractRegistry } from '../contracts/registry';
 import { InvalidChangeSetRangeError, UnknownContractError } from '../errors';
 import { fanoutBatches, fanoutTargets, type FanoutTarget } from '../fanout/plan-fanout';
 import { impactedSliceTypes } from '../impact/impact-map';
-import { assertTenantId, assertVersion, parseEntityKey } from '../keys/keys';
+import { assertTenantId, assertVersion, parseEntityKey } from '../entity-keys/entity-keys';
 import type { ImpactedSliceKey } from '../ports/records';
 import type { ChangeSetStore, IndexStore, RawStore, SliceStore } from '../ports/stores';
 import { rebuildItems, type RebuildItem, type RebuildOutcome } from './rebuild-items';
@@ -102,7 +102,11 @@ export class SlicingEngine {
    * fewer store round trips than one `slice` per entity). Join targets in the list fan out to
    * their parents after their chunk. Validation of the whole list happens before any write.
    */
-  async fullRebuild(tenantId: string, entities: readonly { readonly entityKey: string; readonly version: number }[], options: FullRebuildOptions = {}): Promise<FullRebuildSummary> {
+  async fullRebuild(
+    tenantId: string,
+    entities: readonly { readonly entityKey: string; readonly version: number }[],
+    options: FullRebuildOptions = {},
+  ): Promise<FullRebuildSummary> {
     assertTenantId(tenantId);
     const chunkSize = options.chunkSize ?? 100;
     if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) throw new RangeError(`chunkSize must be a positive integer, got ${chunkSize}`);

@@ -19,7 +19,16 @@ describe('SlicingEngine on product changes', () => {
     const w = setup();
     await w.put('product', 'P1', 1, product('P1'));
     const result = await w.incremental('product#P1', 0, 1);
-    expect(result).toMatchObject({ entityKey: 'product#P1', version: 1, written: TYPES, unchanged: [], tombstoned: [], fanout: [], fanoutBatches: 0, fanoutWritten: 0 });
+    expect(result).toMatchObject({
+      entityKey: 'product#P1',
+      version: 1,
+      written: TYPES,
+      unchanged: [],
+      tombstoned: [],
+      fanout: [],
+      fanoutBatches: 0,
+      fanoutWritten: 0,
+    });
     const entries = [
       { indexKey: 'IDX#brand#B1#product', entityKey: 'product#P1' },
       { indexKey: 'IDX#category#C1#product', entityKey: 'product#P1' },
@@ -105,7 +114,9 @@ describe('SlicingEngine on product changes', () => {
   it('fails closed on a changed path the impact map does not name, writing nothing', async () => {
     // /status is neither read by a slice nor mapped, so the registry accepts the set.
     const sources = rewriteSource(
-      sampleSourcesWith('rulesets/product.yaml', (t) => t.replace('      status: /status\n', '').replace('  - { path: /status, slices: [PRODUCT_CORE] }\n', '')),
+      sampleSourcesWith('rulesets/product.yaml', (t) =>
+        t.replace('      status: /status\n', '').replace('  - { path: /status, slices: [PRODUCT_CORE] }\n', ''),
+      ),
       'views/product-detail.yaml',
       (t) => t.replace('  status: { slice: PRODUCT_CORE, path: /status }\n', ''),
     );
@@ -118,11 +129,18 @@ describe('SlicingEngine on product changes', () => {
     await w.put('product', 'P1', 2, product('P1', { status: 'INACTIVE' }));
     const attempt = w.incremental('product#P1', 1, 2);
     await expect(attempt).rejects.toThrow(UnmatchedChangePathError);
-    await expect(attempt).rejects.toMatchObject({ code: 'UNMATCHED_CHANGE_PATH', details: [{ path: '/status', message: 'no impactMap selector matches this path' }] });
+    await expect(attempt).rejects.toMatchObject({
+      code: 'UNMATCHED_CHANGE_PATH',
+      details: [{ path: '/status', message: 'no impactMap selector matches this path' }],
+    });
     expect({ slices: w.stores.slices.writes, index: w.stores.index.writes }).toEqual(writes);
 
     // The same set with unmatchedPolicy FULL_REBUILD rebuilds every slice type instead.
-    const rebuilding = setup(ContractRegistry.fromSources(rewriteSource(sources, 'rulesets/product.yaml', (t) => t.replace('unmatchedPolicy: FAIL_CLOSED', 'unmatchedPolicy: FULL_REBUILD'))));
+    const rebuilding = setup(
+      ContractRegistry.fromSources(
+        rewriteSource(sources, 'rulesets/product.yaml', (t) => t.replace('unmatchedPolicy: FAIL_CLOSED', 'unmatchedPolicy: FULL_REBUILD')),
+      ),
+    );
     await rebuilding.put('product', 'P1', 1, product('P1'));
     expect((await rebuilding.incremental('product#P1', 0, 1)).written).toEqual(TYPES);
     await rebuilding.put('product', 'P1', 2, product('P1', { status: 'INACTIVE', price: 5 }));
@@ -158,13 +176,27 @@ describe('queryView over sliced products', () => {
     await w.incremental('product#P1', 0, 1);
     await w.put('product', 'P1', 2, product('P1', { price: 900 }));
     await w.incremental('product#P1', 1, 2);
-    const query = (version?: number) => queryView(w.registry, w.stores, version === undefined ? { tenantId: T, viewId: 'product-detail', entityId: 'P1' } : { tenantId: T, viewId: 'product-detail', entityId: 'P1', version });
+    const query = (version?: number) =>
+      queryView(
+        w.registry,
+        w.stores,
+        version === undefined ? { tenantId: T, viewId: 'product-detail', entityId: 'P1' } : { tenantId: T, viewId: 'product-detail', entityId: 'P1', version },
+      );
 
     await expect(query()).rejects.toThrow(new NotFoundError('product#P1 (no active version)'));
     await w.stores.active.set(T, 'product#P1', 1);
     const v1 = await query();
     expect(v1).toMatchObject({ view: 'product-detail', version: 1, missingSlices: [] });
-    expect(v1.data).toEqual({ sku: 'P1', name: 'Product P1', status: 'ACTIVE', brand_id: 'B1', brand_name: 'Acme', category_ids: ['C1', 'C2'], price: 1000, currency: 'KRW' });
+    expect(v1.data).toEqual({
+      sku: 'P1',
+      name: 'Product P1',
+      status: 'ACTIVE',
+      brand_id: 'B1',
+      brand_name: 'Acme',
+      category_ids: ['C1', 'C2'],
+      price: 1000,
+      currency: 'KRW',
+    });
     expect((await query(2)).data['price']).toBe(900);
     await w.stores.active.set(T, 'product#P1', 2);
     expect((await query()).data['price']).toBe(900);
@@ -184,4 +216,3 @@ describe('queryView over sliced products', () => {
     await expect(queryView(w.registry, w.stores, { tenantId: T, viewId: 'product-detail', entityId: 'P9', version: 1 })).rejects.toThrow(NotFoundError);
   });
 });
-

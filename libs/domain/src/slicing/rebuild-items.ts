@@ -1,10 +1,10 @@
 import type { ContractRef, RuleSetContract, SliceSpec } from '../contracts/model';
 import { NotFoundError, SliceWriteConflictError } from '../errors';
-import { indexDelta, indexEntriesOf, isIndexSource } from '../index-keys/inverted-index';
+import { indexDelta, indexEntriesOf, isIndexSource } from '../inverted-index/inverted-index';
 import type { IndexEntry, RawRecord, SliceRecord } from '../ports/records';
 import type { IndexStore, RawStore, SliceStore, SliceWrite } from '../ports/stores';
-import { buildSlice, type BuiltSlice, joinTargetKey, type ResolvedJoin } from '../slicing/build-slice';
-import { decideWrite } from '../slicing/write-decision';
+import { buildSlice, type BuiltSlice, joinTargetKey, type ResolvedJoin } from './build-slice';
+import { decideWrite } from './write-decision';
 
 /** One entity version and the slice types to build for it. */
 export interface RebuildItem {
@@ -55,7 +55,12 @@ export async function rebuildItems(stores: RebuildStores, tenantId: string, item
     const { item } = work[missing] as { item: RebuildItem };
     throw new NotFoundError(`${item.entityKey} version ${item.version}`);
   }
-  const joins = await resolveJoins(stores.raw, tenantId, work.map(({ item }) => item), raws as RawRecord[]);
+  const joins = await resolveJoins(
+    stores.raw,
+    tenantId,
+    work.map(({ item }) => item),
+    raws as RawRecord[],
+  );
 
   const writes: SliceWrite[] = [];
   const added: IndexEntry[] = [];
@@ -107,7 +112,12 @@ function typesOf(specs: readonly SliceSpec[]): readonly string[] {
 const NO_JOINS: ReadonlyMap<string, ResolvedJoin | null> = new Map();
 
 /** Per item, join name → resolved target; every distinct target is read once for the chunk. */
-async function resolveJoins(raw: RawStore, tenantId: string, items: readonly RebuildItem[], raws: readonly RawRecord[]): Promise<ReadonlyMap<string, ResolvedJoin | null>[]> {
+async function resolveJoins(
+  raw: RawStore,
+  tenantId: string,
+  items: readonly RebuildItem[],
+  raws: readonly RawRecord[],
+): Promise<ReadonlyMap<string, ResolvedJoin | null>[]> {
   const targets = items.map((item, i) => {
     const byName = new Map<string, string | null>();
     for (const spec of item.specs) {

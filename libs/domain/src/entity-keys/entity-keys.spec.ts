@@ -1,5 +1,5 @@
 import { InvalidKeyError, InvalidVersionError } from '../errors';
-import { assertTenantId, assertVersion, entityKeyOf, parseEntityKey } from './keys';
+import { assertTenantId, assertVersion, entityKeyOf, parseEntityKey } from './entity-keys';
 
 describe('entityKeyOf', () => {
   it('joins type and id with #', () => {

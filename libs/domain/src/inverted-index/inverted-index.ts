@@ -21,7 +21,10 @@ function template(spec: IndexSpec, entityType: string): readonly string[] {
   if (!byType) templates.set(spec, (byType = new Map()));
   let parts = byType.get(entityType);
   if (!parts) {
-    parts = spec.format.replace(/\{indexType\}/g, spec.type).replace(/\{entityType\}/g, entityType).split('{value}');
+    parts = spec.format
+      .replace(/\{indexType\}/g, spec.type)
+      .replace(/\{entityType\}/g, entityType)
+      .split('{value}');
     byType.set(entityType, parts);
   }
   return parts;
