@@ -22,7 +22,7 @@ describe('health, readiness, metrics, OpenAPI', () => {
     expect(metrics.text).toContain('# HELP process_cpu_user_seconds_total');
     expect(metrics.text).toMatch(/ivm_http_requests_total\{method="GET",route="\/v1\/contracts",status="200"\} 1/);
     expect(metrics.text).toContain('ivm_http_request_duration_seconds_bucket');
-    expect(metrics.text).toMatch(/ivm_dynamodb_requests_total\{operation="Query"\} \d+/);
+    expect(metrics.text).toMatch(/ivm_dynamodb_requests_total\{operation="GetItem"\} \d+/);
   });
 
   it('GET /openapi.json → an OpenAPI 3.1 document listing every route', async () => {

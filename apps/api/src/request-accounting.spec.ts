@@ -2,28 +2,32 @@ import { brandDoc, productDoc, rawPath, startTestApi, TENANT, type TestApi } fro
 
 /**
  * What one product costs in DynamoDB requests through the HTTP API (its brand already sliced).
+ * Budgets (issue 6): a new product (ingest + first slicing) ≤ 10, a price edit ≤ 7, a view ≤ 2.
  *
- * PUT raw, new version (3): GetItem the same version (replay check) · Query the latest
- *   (regression check) · PutItem conditional.
- * PUT raw, identical replay (1): GetItem the same version.
+ * PUT raw, new version (2): UpdateItem of the entity's head, conditional on its version being
+ *   older (the atomic "newer than the latest" decision; it returns the old head) · BatchWriteItem
+ *   of the record (and of the previous version's record again, which the head held last).
+ * PUT raw, identical replay (2): UpdateItem refused by its condition · GetItem of the record (same hash).
  * PUT raw, schema violation (0): refused before any request.
- * POST slicing INCREMENTAL of version 1 (13): no base-version lookup (nothing precedes 1);
- *   change set 0→1: GetItem (stored?) · GetItem raw v1 · PutItem; rebuild: GetItem raw v1 ·
- *   Query × 3 (effective slice per type) · Query the brand's latest (join) · BatchWriteItem
- *   (2 index entries) · PutItem × 3 (one conditional put per slice); cutover: PutItem.
- * POST slicing INCREMENTAL of a price edit v1→v2 (9): Query the newest version below 2 (base); change set:
- *   GetItem (stored?) · GetItem v1 · GetItem v2 · PutItem; rebuild of PRODUCT_PRICE only:
- *   GetItem v2 · Query × 1 · PutItem; cutover: PutItem.
- * GET view (4): GetItem the active version · Query × 3 (effective slice per view slice).
+ * POST slicing INCREMENTAL of version 1 (8): GetItem the head (raw v1 and the slicing state) ·
+ *   change set 0→1: PutItem · rebuild: BatchGetItem the brand's head (join) · BatchWriteItem
+ *   (2 index entries) · PutItem × 3 (one conditional put per slice) · UpdateItem of the head
+ *   committing the slice set and the cutover together.
+ * POST slicing INCREMENTAL of a price edit 1→2 (5): GetItem the head (raw v2; sliced at 1) ·
+ *   GetItem raw v1 (the diff's base) · change set PutItem · PutItem PRICE@2 (the other slices stay
+ *   those of version 1, named by the slice set) · UpdateItem commit + cutover.
+ * GET view (2): GetItem the head (the active slice set names each slice's key) · BatchGetItem of those slices.
  */
 const COST = {
-  ingest: { GetItem: 1, PutItem: 1, Query: 1 },
-  replay: { GetItem: 1 },
+  ingest: { BatchWriteItem: 1, UpdateItem: 1 },
+  replay: { GetItem: 1, UpdateItem: 1 },
   rejected: {},
-  sliceFirst: { BatchWriteItem: 1, GetItem: 3, PutItem: 5, Query: 4 },
-  slicePriceEdit: { GetItem: 4, PutItem: 3, Query: 2 },
-  view: { GetItem: 1, Query: 3 },
+  sliceFirst: { BatchGetItem: 1, BatchWriteItem: 1, GetItem: 1, PutItem: 4, UpdateItem: 1 },
+  slicePriceEdit: { GetItem: 2, PutItem: 2, UpdateItem: 1 },
+  view: { BatchGetItem: 1, GetItem: 1 },
 };
+
+const total = (cost: Record<string, number>): number => Object.values(cost).reduce((a, b) => a + b, 0);
 
 let api: TestApi;
 beforeAll(async () => {
@@ -46,7 +50,10 @@ const slicing = (version: number) =>
   api.request('POST', `/v1/tenants/${TENANT}/slicing`, { body: { entityType: 'product', entityId: 'P1', version, mode: 'INCREMENTAL' } });
 
 describe('DynamoDB requests per HTTP call (fixed and documented above)', () => {
-  it('ingesting and slicing one product costs 3 + 13 requests; an edit 3 + 9', async () => {
+  it('stays within budget: a new product 2 + 8 ≤ 10, a price edit 2 + 5 ≤ 7, a view 2', async () => {
+    expect(total(COST.ingest) + total(COST.sliceFirst)).toBeLessThanOrEqual(10);
+    expect(total(COST.ingest) + total(COST.slicePriceEdit)).toBeLessThanOrEqual(7);
+    expect(total(COST.view)).toBeLessThanOrEqual(2);
     expect(await cost(422, () => api.request('PUT', rawPath('product', 'P1', 1), { body: { sku: 'P1' } }))).toEqual(COST.rejected);
     expect(await cost(201, () => api.request('PUT', rawPath('product', 'P1', 1), { body: productDoc('P1', 'B1') }))).toEqual(COST.ingest);
     expect(await cost(200, () => slicing(1))).toEqual(COST.sliceFirst);

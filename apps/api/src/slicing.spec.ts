@@ -161,8 +161,7 @@ describe('POST /slicing, GET /slices, GET /views', () => {
     expect(await api.request('GET', `${base}/slices/shoe/P4`)).toMatchObject({ status: 404, body: { error: { code: 'UNKNOWN_ENTITY_TYPE' } } });
     // A version whose slices are half built (only PRODUCT_CORE) and cut over anyway: the view fails closed.
     await put('product', 'P5', 1, productDoc('P5', 'S1'));
-    await new SlicingEngine(api.registry, api.stores).rebuild(TENANT, 'product#P5', 1, ['PRODUCT_CORE']);
-    await api.stores.active.set(TENANT, 'product#P5', 1);
+    await new SlicingEngine(api.registry, api.stores).rebuild(TENANT, 'product#P5', 1, ['PRODUCT_CORE'], { cutover: true });
     const missing = await api.request('GET', `${base}/views/product-detail/P5`);
     expect(missing).toMatchObject({
       status: 409,

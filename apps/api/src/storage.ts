@@ -1,12 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { bootstrapTables, checkTables, createDynamoClient, createDynamoStores, RequestCounter, startDynalite } from '@ivm/adapters-dynamodb';
-import { type IvmStores } from '@ivm/application';
+import { type Stores } from '@ivm/domain';
 import { type FastifyBaseLogger } from 'fastify';
 import { type ApiConfig } from './config';
 
 export interface Storage {
-  readonly stores: IvmStores;
+  readonly stores: Stores;
   /** Requests the stores sent, by operation (for /metrics). */
   readonly counter: RequestCounter;
   /** Throws when a table is missing or the engine does not answer (for /readyz). */

@@ -5,7 +5,8 @@ import { bootstrapTables, checkTables } from './bootstrap';
 import { countingClient, createDynamoClient } from './client';
 import { RequestCounter } from './counter';
 import { startDynalite } from './embedded';
-import { DynamoStoreError } from './errors';
+import { StoreUnavailableError } from '@ivm/domain';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 
 describe('bootstrapTables / checkTables on dynalite', () => {
   it('creates the five tables once; a second bootstrap only describes them', async () => {
@@ -14,7 +15,7 @@ describe('bootstrapTables / checkTables on dynalite', () => {
     const counter = new RequestCounter();
     const counted = countingClient(client, counter);
     try {
-      await expect(checkTables(counted, 'boot-')).rejects.toBeInstanceOf(DynamoStoreError);
+      await expect(checkTables(counted, 'boot-')).rejects.toBeInstanceOf(StoreUnavailableError);
       counter.reset();
 
       await bootstrapTables(counted, 'boot-');
@@ -23,7 +24,8 @@ describe('bootstrapTables / checkTables on dynalite', () => {
 
       counter.reset();
       await bootstrapTables(counted, 'boot-');
-      expect(counter.snapshot()).toEqual({ DescribeTable: 5 });
+      // Five tables, and the retired layout's table looked for.
+      expect(counter.snapshot()).toEqual({ DescribeTable: 6 });
 
       // Another prefix is another set of tables.
       await expect(checkTables(counted, 'other-')).rejects.toThrow(/other-.* is missing/);
@@ -34,14 +36,34 @@ describe('bootstrapTables / checkTables on dynalite', () => {
     }
   });
 
-  it('fails with DynamoStoreError when the engine is unreachable', async () => {
+  it('fails with StoreUnavailableError when the engine is unreachable', async () => {
     const engine = await startDynalite();
     await engine.close();
     const client = createDynamoClient({ endpoint: engine.endpoint, region: 'local', tablePrefix: 'x-' });
     try {
-      await expect(checkTables(client, 'x-')).rejects.toMatchObject({ name: 'DynamoStoreError', code: 'STORE_UNAVAILABLE' });
+      await expect(checkTables(client, 'x-')).rejects.toMatchObject({ name: 'StoreUnavailableError', code: 'STORE_UNAVAILABLE' });
     } finally {
       client.destroy();
+    }
+  });
+
+  it('refuses tables of an earlier storage layout, naming the way out', async () => {
+    const engine = await startDynalite();
+    const client = createDynamoClient({ endpoint: engine.endpoint, region: 'local', tablePrefix: 'old-' });
+    try {
+      await client.send(
+        new CreateTableCommand({
+          TableName: 'old-active-versions',
+          KeySchema: [{ AttributeName: 'PK', KeyType: 'HASH' }],
+          AttributeDefinitions: [{ AttributeName: 'PK', AttributeType: 'S' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+      await expect(bootstrapTables(client, 'old-')).rejects.toThrow(/old-active-versions belongs to an earlier storage layout.*IVM_DATA_DIR/);
+      await expect(checkTables(client, 'old-')).rejects.toThrow(/old-raw is missing/);
+    } finally {
+      client.destroy();
+      await engine.close();
     }
   });
 

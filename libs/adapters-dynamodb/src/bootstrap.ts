@@ -1,8 +1,9 @@
 import { type AttributeDefinition, CreateTableCommand, DescribeTableCommand, type KeySchemaElement, type TableDescription } from '@aws-sdk/client-dynamodb';
 import { type DynamoClientLike } from './client';
 import { sleep } from './concurrency';
-import { DynamoStoreError, isResourceInUse, isResourceNotFound } from './errors';
-import { type TableNames, tableNames } from './keys';
+import { StoreUnavailableError } from '@ivm/domain';
+import { isResourceInUse, isResourceNotFound, storeUnavailable } from './errors';
+import { retiredTables, type TableNames, tableNames } from './keys';
 
 interface TableLayout {
   readonly keySchema: KeySchemaElement[];
@@ -26,10 +27,10 @@ const keyed = (sortKeyType?: 'S' | 'N'): TableLayout =>
 /** Key schema of every table (see keys.ts for what the keys hold). */
 const LAYOUTS: Record<keyof TableNames, TableLayout> = {
   raw: keyed('N'),
+  heads: keyed(),
   changeSets: keyed('S'),
   slices: keyed('N'),
   index: keyed('S'),
-  active: keyed(),
 };
 
 /** How long a table may stay CREATING before bootstrap gives up (AWS usually takes seconds). */
@@ -42,6 +43,7 @@ const ACTIVE_TIMEOUT_MS = 120_000;
  */
 export async function bootstrapTables(client: DynamoClientLike, tablePrefix: string): Promise<void> {
   const names = tableNames(tablePrefix);
+  await refuseRetiredLayout(client, tablePrefix);
   await Promise.all(
     (Object.keys(LAYOUTS) as (keyof TableNames)[]).map(async (table) => {
       const name = names[table];
@@ -54,14 +56,14 @@ export async function bootstrapTables(client: DynamoClientLike, tablePrefix: str
   );
 }
 
-/** Describes every table; throws DynamoStoreError when one is missing, not ACTIVE or unreachable (for readiness probes). */
+/** Describes every table; throws StoreUnavailableError when one is missing, not ACTIVE or unreachable (for readiness probes). */
 export async function checkTables(client: DynamoClientLike, tablePrefix: string): Promise<void> {
   const names = tableNames(tablePrefix);
   await Promise.all(
     Object.values(names).map(async (name) => {
       const description = await describe(client, name);
       if (description?.TableStatus !== 'ACTIVE') {
-        throw new DynamoStoreError('DescribeTable', new Error(`Table ${name} is ${description ? description.TableStatus : 'missing'}`));
+        throw new StoreUnavailableError('DescribeTable', `Table ${name} is ${description ? description.TableStatus : 'missing'}`);
       }
     }),
   );
@@ -72,7 +74,7 @@ async function describe(client: DynamoClientLike, name: string): Promise<TableDe
     return (await client.send(new DescribeTableCommand({ TableName: name }))).Table;
   } catch (error) {
     if (isResourceNotFound(error)) return undefined;
-    throw new DynamoStoreError('DescribeTable', error);
+    throw storeUnavailable('DescribeTable', error);
   }
 }
 
@@ -84,17 +86,17 @@ async function create(client: DynamoClientLike, name: string, layout: TableLayou
     if (created.TableDescription) return created.TableDescription;
   } catch (error) {
     // Another process created it between our DescribeTable and CreateTable: use theirs.
-    if (!isResourceInUse(error)) throw new DynamoStoreError('CreateTable', error);
+    if (!isResourceInUse(error)) throw storeUnavailable('CreateTable', error);
   }
   const description = await describe(client, name);
-  if (!description) throw new DynamoStoreError('CreateTable', new Error(`Table ${name} was created but cannot be described`));
+  if (!description) throw new StoreUnavailableError('CreateTable', `Table ${name} was created but cannot be described`);
   return description;
 }
 
 function assertLayout(name: string, description: TableDescription, layout: TableLayout): void {
   const actual = (description.KeySchema ?? []).map((k) => `${k.AttributeName}:${k.KeyType}`).join(',');
   const expected = layout.keySchema.map((k) => `${k.AttributeName}:${k.KeyType}`).join(',');
-  if (actual !== expected) throw new DynamoStoreError('DescribeTable', new Error(`Table ${name} has key schema ${actual}, expected ${expected}`));
+  if (actual !== expected) throw new StoreUnavailableError('DescribeTable', `Table ${name} has key schema ${actual}, expected ${expected}`);
 }
 
 async function waitActive(client: DynamoClientLike, name: string): Promise<void> {
@@ -102,7 +104,22 @@ async function waitActive(client: DynamoClientLike, name: string): Promise<void>
   for (let delay = 20; ; delay = Math.min(delay * 2, 2000)) {
     const description = await describe(client, name);
     if (description?.TableStatus === 'ACTIVE') return;
-    if (Date.now() > deadline) throw new DynamoStoreError('DescribeTable', new Error(`Table ${name} did not become ACTIVE within ${ACTIVE_TIMEOUT_MS} ms`));
+    if (Date.now() > deadline) throw new StoreUnavailableError('DescribeTable', `Table ${name} did not become ACTIVE within ${ACTIVE_TIMEOUT_MS} ms`);
     await sleep(delay);
+  }
+}
+
+/**
+ * Tables of an earlier key layout mean data this version cannot read correctly (e.g. active
+ * versions kept apart from the entity heads): refuse to start rather than serve it wrongly.
+ */
+async function refuseRetiredLayout(client: DynamoClientLike, tablePrefix: string): Promise<void> {
+  for (const name of retiredTables(tablePrefix)) {
+    if (await describe(client, name)) {
+      throw new StoreUnavailableError(
+        'DescribeTable',
+        `Table ${name} belongs to an earlier storage layout; this version keeps active versions in ${tableNames(tablePrefix).heads}. Start from an empty data directory (IVM_DATA_DIR) or another IVM_TABLE_PREFIX`,
+      );
+    }
   }
 }

@@ -1,10 +1,10 @@
-import { type Change, type ChangeSetRecord, type ChangeSetStore, type ContractRef, type PutIfAbsentResult } from '@ivm/domain';
-import { type Item, ItemReader, json, n, s } from './codec';
+import { type Change, type ChangeSetContracts, type ChangeSetRecord, type ChangeSetStore, type ContractRef, type PutIfAbsentResult } from '@ivm/domain';
+import { assertItemSize, type Item, ItemReader, json, n, s } from './codec';
 import { changeSetSk, entityPk } from './keys';
 import { putIfAbsent } from './put-if-absent';
 import { type Requests } from './requests';
 
-/** Change sets: PK `{tenant}#{entityKey}`, SK `{from}#{to}` zero-padded; immutable by `attribute_not_exists`. */
+/** Change sets: PK `{tenant}#{entityKey}`, SK `{from}#{to}#{schema}@{v}#{ruleSet}@{v}` (see keys.ts); immutable by `attribute_not_exists`. */
 export class DynamoChangeSetStore implements ChangeSetStore {
   constructor(
     private readonly requests: Requests,
@@ -16,23 +16,23 @@ export class DynamoChangeSetStore implements ChangeSetStore {
       this.requests,
       this.table,
       this.encode(record),
-      () => this.get(record.tenantId, record.entityKey, record.fromVersion, record.toVersion),
+      () => this.get(record.tenantId, record.entityKey, record.fromVersion, record.toVersion, record),
       `Change set ${record.entityKey} ${record.fromVersion}→${record.toVersion}`,
     );
   }
 
-  async get(tenantId: string, entityKey: string, fromVersion: number, toVersion: number): Promise<ChangeSetRecord | undefined> {
+  async get(tenantId: string, entityKey: string, fromVersion: number, toVersion: number, contracts: ChangeSetContracts): Promise<ChangeSetRecord | undefined> {
     const item = await this.requests.getItem({
       TableName: this.table,
-      Key: { PK: s(entityPk(tenantId, entityKey)), SK: s(changeSetSk(fromVersion, toVersion)) },
+      Key: { PK: s(entityPk(tenantId, entityKey)), SK: s(changeSetSk(fromVersion, toVersion, contracts)) },
     });
     return item && this.decode(item);
   }
 
   private encode(record: ChangeSetRecord): Item {
-    return {
+    const item: Item = {
       PK: s(entityPk(record.tenantId, record.entityKey)),
-      SK: s(changeSetSk(record.fromVersion, record.toVersion)),
+      SK: s(changeSetSk(record.fromVersion, record.toVersion, record)),
       tenantId: s(record.tenantId),
       entityKey: s(record.entityKey),
       fromVersion: n(record.fromVersion),
@@ -42,6 +42,8 @@ export class DynamoChangeSetStore implements ChangeSetStore {
       changes: json(record.changes),
       hash: s(record.hash),
     };
+    assertItemSize(item, `change set ${record.entityKey} ${record.fromVersion}→${record.toVersion}`);
+    return item;
   }
 
   private decode(item: Item): ChangeSetRecord {

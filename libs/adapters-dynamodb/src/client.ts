@@ -1,4 +1,6 @@
 import {
+  type BatchGetItemCommand,
+  type BatchGetItemCommandOutput,
   type BatchWriteItemCommand,
   type BatchWriteItemCommandOutput,
   type CreateTableCommand,
@@ -14,6 +16,8 @@ import {
   type PutItemCommandOutput,
   type QueryCommand,
   type QueryCommandOutput,
+  type UpdateItemCommand,
+  type UpdateItemCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { type RequestCounter } from './counter';
 
@@ -28,12 +32,15 @@ export interface DynamoConfig {
 
 /**
  * The part of a DynamoDB client the adapter uses: one `send` per command it issues (GetItem,
- * PutItem, DeleteItem, Query, BatchWriteItem, DescribeTable, CreateTable — never Scan).
+ * BatchGetItem, PutItem, UpdateItem, DeleteItem, Query, BatchWriteItem, DescribeTable,
+ * CreateTable — never Scan).
  * A `DynamoDBClient` satisfies it; tests and the counter wrap it.
  */
 export interface DynamoClientLike {
   send(command: GetItemCommand): Promise<GetItemCommandOutput>;
+  send(command: BatchGetItemCommand): Promise<BatchGetItemCommandOutput>;
   send(command: PutItemCommand): Promise<PutItemCommandOutput>;
+  send(command: UpdateItemCommand): Promise<UpdateItemCommandOutput>;
   send(command: DeleteItemCommand): Promise<DeleteItemCommandOutput>;
   send(command: QueryCommand): Promise<QueryCommandOutput>;
   send(command: BatchWriteItemCommand): Promise<BatchWriteItemCommandOutput>;
@@ -41,10 +48,21 @@ export interface DynamoClientLike {
   send(command: CreateTableCommand): Promise<CreateTableCommandOutput>;
 }
 
-type AnyCommand = GetItemCommand | PutItemCommand | DeleteItemCommand | QueryCommand | BatchWriteItemCommand | DescribeTableCommand | CreateTableCommand;
+type AnyCommand =
+  | GetItemCommand
+  | BatchGetItemCommand
+  | PutItemCommand
+  | UpdateItemCommand
+  | DeleteItemCommand
+  | QueryCommand
+  | BatchWriteItemCommand
+  | DescribeTableCommand
+  | CreateTableCommand;
 type AnyOutput =
   | GetItemCommandOutput
+  | BatchGetItemCommandOutput
   | PutItemCommandOutput
+  | UpdateItemCommandOutput
   | DeleteItemCommandOutput
   | QueryCommandOutput
   | BatchWriteItemCommandOutput

@@ -1,4 +1,4 @@
-import { createInMemoryStores, insertRawdata, type JsonObject, type SliceStore, SlicingEngine, type SlicingStores } from '@ivm/domain';
+import { createInMemoryStores, insertRawdata, type JsonObject, readEffectiveSlices, SlicingEngine, type Stores } from '@ivm/domain';
 import { sampleRegistry } from '@ivm/domain/testing';
 import { startTestDynamo, type TestDynamo } from './testing';
 
@@ -10,7 +10,7 @@ const product = (sku: string, brandId: string, extra: Partial<Record<string, unk
 
 /** Inserts one raw version and slices it INCREMENTAL (or FULL) from the previous one. */
 async function step(
-  stores: SlicingStores,
+  stores: Stores,
   engine: SlicingEngine,
   change: { entityType: string; entityId: string; version: number; fromVersion: number; data: JsonObject | null; mode?: 'FULL' | 'INCREMENTAL' },
 ): Promise<void> {
@@ -47,24 +47,25 @@ describe('the domain engine on DynamoDB stores (dynalite)', () => {
 
     counter.reset();
     await insertRawdata(registry, stores.raw, { tenantId: T, entityType: 'product', entityId: 'P1', version: 1, data: product('P1', 'B1') });
-    // GetItem (same version?) + Query (latest) + conditional PutItem.
-    expect(counter.snapshot()).toEqual({ GetItem: 1, PutItem: 1, Query: 1 });
-    expect(counter.total()).toBe(3);
+    // UpdateItem (the head, conditional: the atomic "newer than the latest") + BatchWriteItem (the record).
+    expect(counter.snapshot()).toEqual({ BatchWriteItem: 1, UpdateItem: 1 });
+    expect(counter.total()).toBe(2);
 
     counter.reset();
     const result = await engine.slice({ tenantId: T, entityKey: 'product#P1', version: 1, mode: 'INCREMENTAL', fromVersion: 0 });
     expect(result.written.sort()).toEqual(['PRODUCT_BRAND_ENRICHED', 'PRODUCT_CORE', 'PRODUCT_PRICE']);
-    // Change set: GetItem (stored?) + GetItem (raw v1) + PutItem.
-    // Rebuild: GetItem (raw v1) + 3 Query (effective per slice type) + 1 Query (latest brand)
-    //          + 1 BatchWriteItem (2 index entries: brand, category) + 3 PutItem (slices).
-    expect(counter.snapshot()).toEqual({ BatchWriteItem: 1, GetItem: 3, PutItem: 4, Query: 4 });
-    expect(counter.total()).toBe(12);
+    // GetItem (the head: raw v1 and the slicing state) · change set from 0: PutItem · rebuild:
+    // BatchGetItem (the brand's head, for the join) + BatchWriteItem (2 index entries) + 3 PutItem
+    // (slices) · UpdateItem (commit the slice set and the cutover on the head).
+    expect(counter.snapshot()).toEqual({ BatchGetItem: 1, BatchWriteItem: 1, GetItem: 1, PutItem: 4, UpdateItem: 1 });
+    expect(counter.total()).toBe(8);
 
     counter.reset();
     const again = await engine.slice({ tenantId: T, entityKey: 'product#P1', version: 1, mode: 'INCREMENTAL', fromVersion: 0 });
     expect(again.written).toEqual([]);
-    // A replay reads (stored change set, raw, effective slices, brand) and writes nothing.
-    expect(counter.snapshot()).toEqual({ GetItem: 2, Query: 4 });
+    // A replay: GetItem (head) · change set PutItem (refused: stored) + GetItem (the stored one) ·
+    // BatchGetItem (brand head); every hash equals the committed set's, so nothing is written or committed.
+    expect(counter.snapshot()).toEqual({ BatchGetItem: 1, GetItem: 2, PutItem: 1 });
   });
 
   it('costs a fixed number of requests for a brand rename fanning out to two products', async () => {
@@ -80,12 +81,12 @@ describe('the domain engine on DynamoDB stores (dynalite)', () => {
     expect(result.fanout).toEqual(['product#P71', 'product#P72']);
     expect(result.fanoutWritten).toBe(2);
     expect(counter.count('Scan')).toBe(0);
-    // Brand: change set GetItem ×3 (stored?, v1, v2) + PutItem; rebuild GetItem (raw) + Query
-    // (effective BRAND_CORE) + PutItem. Fan-out: Query (index page) + Query ×2 (parents' latest);
-    // parents rebuilt as one chunk: GetItem ×2 (raw) + Query ×2 (effective) + Query (brand, read
-    // once for the chunk) + PutItem ×2.
-    expect(counter.snapshot()).toEqual({ GetItem: 6, PutItem: 4, Query: 7 });
-    expect(counter.total()).toBe(17);
+    // Brand: GetItem (head, with v2) + GetItem (raw v1) + PutItem (change set) + PutItem
+    // (BRAND_CORE) + UpdateItem (commit). Fan-out: Query (index page) + BatchGetItem (both parents'
+    // heads) + BatchGetItem (the brand's head, once for the batch) + BatchGetItem (their enriched
+    // slices at version 1, to overwrite from the newer input vector) + PutItem ×2 + UpdateItem ×2.
+    expect(counter.snapshot()).toEqual({ BatchGetItem: 3, GetItem: 2, PutItem: 4, Query: 1, UpdateItem: 3 });
+    expect(counter.total()).toBe(13);
   });
 
   it('gives the same effective slices and index as FULL rebuilds on the in-memory stores', async () => {
@@ -118,9 +119,10 @@ describe('the domain engine on DynamoDB stores (dynalite)', () => {
       await step(memory, memoryEngine, { ...s, version, fromVersion, mode: 'FULL' });
     }
 
-    const describeEffective = async (slices: SliceStore, key: string, version: number): Promise<Record<string, string>> => {
-      const types = registry.ruleSet(key.split('#')[0] as string).slices.map((s) => s.type);
-      const found = await slices.effective(T, key, version, types);
+    const describeEffective = async (from: Stores, key: string, version: number): Promise<Record<string, string>> => {
+      const [entityType, entityId] = key.split('#') as [string, string];
+      const types = registry.ruleSet(entityType).slices.map((s) => s.type);
+      const found = await readEffectiveSlices(registry, from, { tenantId: T, entityType, entityId, version });
       return Object.fromEntries(
         types.map((type) => {
           const slice = found.get(type);
@@ -129,9 +131,9 @@ describe('the domain engine on DynamoDB stores (dynalite)', () => {
       );
     };
     for (const [key, version] of versions) {
-      expect({ key, slices: await describeEffective(stores.slices, key, version) }).toEqual({
+      expect({ key, slices: await describeEffective(stores, key, version) }).toEqual({
         key,
-        slices: await describeEffective(memory.slices, key, version),
+        slices: await describeEffective(memory, key, version),
       });
     }
     for (const indexKey of ['IDX#brand#S1#product', 'IDX#brand#S2#product', 'IDX#category#C8#product', 'IDX#category#C9#product']) {

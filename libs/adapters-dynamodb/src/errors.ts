@@ -1,29 +1,25 @@
+import { ItemTooLargeError, StoreUnavailableError } from '@ivm/domain';
+
 /**
- * A DynamoDB request failed for a reason the adapter does not translate (network, throttling
- * past the SDK's retries, a missing table, an oversized item…). Adapters translate, they do not
- * decide: the original SDK error is kept as `cause`, and callers map the code to their own answer.
+ * A DynamoDB request failed for a reason the adapter does not translate into an outcome
+ * (network, throttling past the SDK's retries, a missing table): the port's transient error,
+ * with the SDK error as `cause`. Its message names the operation and the SDK's words, for logs;
+ * callers answer with the stable code, never this message.
  */
-export class DynamoStoreError extends Error {
-  readonly code = 'STORE_UNAVAILABLE';
-
-  constructor(
-    readonly operation: string,
-    cause: unknown,
-  ) {
-    super(`DynamoDB ${operation} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-    this.name = 'DynamoStoreError';
-  }
+export function storeUnavailable(operation: string, cause: unknown): StoreUnavailableError {
+  return new StoreUnavailableError(operation, `DynamoDB ${operation} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
 }
 
-/** An item in a table does not have the shape this adapter writes (written by something else). */
-export class DynamoItemShapeError extends Error {
-  readonly code = 'STORE_CORRUPT_ITEM';
-
-  constructor(table: string, attribute: string) {
-    super(`An item of ${table} has no valid "${attribute}" attribute`);
-    this.name = 'DynamoItemShapeError';
+/** DynamoDB refuses an item over 400 KB with a ValidationException; `codec.assertItemSize` catches it before sending. */
+export function translateRequestError(operation: string, error: unknown): Error {
+  if (error instanceof Error && error.name === 'ValidationException' && /item size/i.test(error.message)) {
+    return new ItemTooLargeError(`a ${operation} item`, MAX_ITEM_BYTES + 1, MAX_ITEM_BYTES);
   }
+  return storeUnavailable(operation, error);
 }
+
+/** DynamoDB's limit on one item, attribute names included. */
+export const MAX_ITEM_BYTES = 400 * 1024;
 
 /** The SDK's error name for a failed ConditionExpression (the one failure the stores translate). */
 export function isConditionalCheckFailed(error: unknown): boolean {

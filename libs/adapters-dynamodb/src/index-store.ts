@@ -1,17 +1,7 @@
-import { type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { type IndexEntry, type IndexPage, type IndexStore } from '@ivm/domain';
 import { type Item, ItemReader, s } from './codec';
-import { backoffMs, mapLimit, sleep } from './concurrency';
-import { DynamoStoreError } from './errors';
 import { indexPk } from './keys';
 import { type Requests } from './requests';
-
-/** BatchWriteItem's limit of requests per call. */
-const BATCH_SIZE = 25;
-/** Batches of one add/remove in flight at once. */
-const PARALLEL_BATCHES = 4;
-/** Consecutive BatchWriteItem calls that processed nothing before giving up (with backoff between). */
-const MAX_STALLED_ROUNDS = 10;
 
 /**
  * Inverted index: PK `{tenant}#{indexKey}`, SK entityKey, no other attributes. Adds and removes
@@ -25,11 +15,17 @@ export class DynamoIndexStore implements IndexStore {
   ) {}
 
   async add(tenantId: string, entries: readonly IndexEntry[]): Promise<void> {
-    await this.batchWrite(distinct(entries).map((entry) => ({ PutRequest: { Item: this.key(tenantId, entry) } })));
+    await this.requests.batchWrite(
+      this.table,
+      distinct(entries).map((entry) => ({ PutRequest: { Item: this.key(tenantId, entry) } })),
+    );
   }
 
   async remove(tenantId: string, entries: readonly IndexEntry[]): Promise<void> {
-    await this.batchWrite(distinct(entries).map((entry) => ({ DeleteRequest: { Key: this.key(tenantId, entry) } })));
+    await this.requests.batchWrite(
+      this.table,
+      distinct(entries).map((entry) => ({ DeleteRequest: { Key: this.key(tenantId, entry) } })),
+    );
   }
 
   /**
@@ -60,30 +56,6 @@ export class DynamoIndexStore implements IndexStore {
 
   private key(tenantId: string, entry: IndexEntry): Item {
     return { PK: s(indexPk(tenantId, entry.indexKey)), SK: s(entry.entityKey) };
-  }
-
-  /** Chunks of 25, a few in parallel; unprocessed items retried with backoff. */
-  private async batchWrite(requests: readonly WriteRequest[]): Promise<void> {
-    const chunks: WriteRequest[][] = [];
-    for (let at = 0; at < requests.length; at += BATCH_SIZE) chunks.push(requests.slice(at, at + BATCH_SIZE));
-    await mapLimit(chunks, PARALLEL_BATCHES, (chunk) => this.writeChunk(chunk));
-  }
-
-  /** Resends UnprocessedItems until none remain; gives up only after rounds in a row that made no progress. */
-  private async writeChunk(chunk: WriteRequest[]): Promise<void> {
-    let pending = chunk;
-    let stalled = 0;
-    for (;;) {
-      const result = await this.requests.batchWriteItem({ RequestItems: { [this.table]: pending } });
-      const unprocessed = result.UnprocessedItems?.[this.table] ?? [];
-      if (unprocessed.length === 0) return;
-      stalled = unprocessed.length < pending.length ? 0 : stalled + 1;
-      if (stalled >= MAX_STALLED_ROUNDS) {
-        throw new DynamoStoreError('BatchWriteItem', new Error(`${unprocessed.length} index write(s) stayed unprocessed for ${MAX_STALLED_ROUNDS} attempts`));
-      }
-      pending = unprocessed;
-      await sleep(backoffMs(stalled));
-    }
   }
 }
 

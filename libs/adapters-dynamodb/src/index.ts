@@ -3,6 +3,6 @@ export { RequestCounter } from './counter';
 export { tableNames, type TableNames } from './keys';
 export { bootstrapTables, checkTables } from './bootstrap';
 export { createDynamoStores, type DynamoStores } from './dynamo-stores';
-export { DynamoStoreError, DynamoItemShapeError } from './errors';
+export { MAX_ITEM_BYTES } from './errors';
 export { startDynalite, type EmbeddedDynamo } from './embedded';
 export { startTestDynamo, type TestDynamo } from './testing';

@@ -1,6 +1,6 @@
 import { type PutIfAbsentResult } from '@ivm/domain';
 import { type Item } from './codec';
-import { DynamoStoreError } from './errors';
+import { StoreUnavailableError } from '@ivm/domain';
 import { type Requests } from './requests';
 
 /**
@@ -17,6 +17,6 @@ export async function putIfAbsent<T>(
   const stored = await requests.putItem({ TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(PK)' });
   if (stored) return { stored: true };
   const existing = await readExisting();
-  if (!existing) throw new DynamoStoreError('PutItem', new Error(`${what} failed its put condition but cannot be read`));
+  if (!existing) throw new StoreUnavailableError('PutItem', `${what} failed its put condition but cannot be read`);
   return { stored: false, existing };
 }

@@ -1,67 +1,77 @@
-import { type PutIfAbsentResult, type RawRecord, type RawStore } from '@ivm/domain';
-import { bool, type Item, ItemReader, json, n, s } from './codec';
-import { MAX_PARALLEL_REQUESTS, mapLimit } from './concurrency';
+import { type AppendResult, type RawRecord, type RawStore } from '@ivm/domain';
+import { assertItemSize, bool, type Item, ItemReader, json, n, s } from './codec';
+import { headLatest } from './head-store';
 import { entityPk } from './keys';
-import { putIfAbsent } from './put-if-absent';
 import { type Requests } from './requests';
 
-/** Raw versions: PK `{tenant}#{entityKey}`, SK version (N); immutable by `attribute_not_exists`. */
+/** Room kept on a head item, beside its copy of the newest document, for the slice sets and keys. */
+const HEAD_RESERVE_BYTES = 16 * 1024;
+
+/**
+ * Raw versions: PK `{tenant}#{entityKey}`, SK version (N), immutable. The entity's head (heads
+ * table) holds a copy of the newest one; `append` goes through it.
+ */
 export class DynamoRawStore implements RawStore {
   constructor(
     private readonly requests: Requests,
     private readonly table: string,
+    private readonly headsTable: string,
   ) {}
 
-  async putIfAbsent(record: RawRecord): Promise<PutIfAbsentResult<RawRecord>> {
-    return putIfAbsent(
-      this.requests,
-      this.table,
-      this.encode(record),
-      () => this.get(record.tenantId, record.entityKey, record.version),
-      `${record.entityKey} version ${record.version}`,
-    );
+  /**
+   * Head first, then the record (no transactions: dynalite has none). 1. UpdateItem of the head's
+   * raw attributes, conditional on the head's version being older (and, for a deletion, live),
+   * returning the old head: this one conditional write is the atomic "newer than the latest"
+   * decision. 2. BatchWriteItem of the record item, and of the old head's record again: the head's
+   * copy is the only one until step 2 lands, so a crash between the steps is repaired by the next
+   * append of the entity (and `get` reads the head's copy meanwhile). Rewriting an immutable
+   * record with the same content is harmless.
+   */
+  async append(record: RawRecord): Promise<AppendResult> {
+    const item = this.encode(record);
+    const what = `${record.entityKey} version ${record.version}`;
+    assertItemSize(item, what);
+    // The head carries the document too, beside its slice sets.
+    if (record.data !== null) assertItemSize({ ...item, reserve: { S: 'x'.repeat(HEAD_RESERVE_BYTES) } }, `${what} (with its head)`);
+    const result = await this.requests.updateItem({
+      TableName: this.headsTable,
+      Key: { PK: s(entityPk(record.tenantId, record.entityKey)) },
+      UpdateExpression:
+        'SET tenantId = :tenantId, entityKey = :entityKey, lv = :v, lh = :hash, ld = :deleted' + (record.data === null ? ' REMOVE ldata' : ', ldata = :data'),
+      ConditionExpression: record.deleted ? 'attribute_exists(PK) AND lv < :v AND ld = :false' : 'attribute_not_exists(PK) OR lv < :v',
+      ExpressionAttributeValues: {
+        ':tenantId': s(record.tenantId),
+        ':entityKey': s(record.entityKey),
+        ':v': n(record.version),
+        ':hash': s(record.hash),
+        ':deleted': bool(record.deleted),
+        ...(record.data === null ? { ':false': bool(false) } : { ':data': json(record.data) }),
+      },
+      ReturnValues: 'ALL_OLD',
+    });
+    if (!result.updated) return this.refused(record);
+    const previous = result.attributes?.['lv'] === undefined ? undefined : headLatest(this.headsTable, result.attributes);
+    await this.requests.batchWriteAll(this.table, [item, ...(previous ? [this.encode(previous)] : [])]);
+    return { outcome: 'stored' };
   }
 
+  /** Why the head refused: a record at this version, a newer head, or nothing live to delete. */
+  private async refused(record: RawRecord): Promise<AppendResult> {
+    const existing = await this.get(record.tenantId, record.entityKey, record.version);
+    if (existing) return { outcome: 'exists', existing };
+    const head = await this.requests.getItem({ TableName: this.headsTable, Key: { PK: s(entityPk(record.tenantId, record.entityKey)) } });
+    const latest = head && headLatest(this.headsTable, head);
+    if (latest && latest.version >= record.version) return { outcome: 'not-newer', latest: latest.version };
+    return { outcome: 'nothing-to-delete' };
+  }
+
+  /** GetItem; a version missing there is read from the head (the newest version, between an append's two writes). */
   async get(tenantId: string, entityKey: string, version: number): Promise<RawRecord | undefined> {
     const item = await this.requests.getItem({ TableName: this.table, Key: { PK: s(entityPk(tenantId, entityKey)), SK: n(version) } });
-    return item && this.decode(item);
-  }
-
-  async latest(tenantId: string, entityKey: string): Promise<RawRecord | undefined> {
-    const page = await this.requests.query({
-      TableName: this.table,
-      KeyConditionExpression: 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': s(entityPk(tenantId, entityKey)) },
-      ScanIndexForward: false,
-      Limit: 1,
-    });
-    const item = page.Items?.[0];
-    return item && this.decode(item);
-  }
-
-  /** One Query: `SK < :v`, newest first, Limit 1. */
-  async latestBelow(tenantId: string, entityKey: string, version: number): Promise<RawRecord | undefined> {
-    const page = await this.requests.query({
-      TableName: this.table,
-      KeyConditionExpression: 'PK = :pk AND SK < :v',
-      ExpressionAttributeValues: { ':pk': s(entityPk(tenantId, entityKey)), ':v': n(version) },
-      ScanIndexForward: false,
-      Limit: 1,
-    });
-    const item = page.Items?.[0];
-    return item && this.decode(item);
-  }
-
-  /** One `latest` Query per distinct key, in parallel (bounded): "newest version" is not a BatchGetItem. */
-  async latestMany(tenantId: string, entityKeys: readonly string[]): Promise<ReadonlyMap<string, RawRecord>> {
-    const keys = [...new Set(entityKeys)];
-    const records = await mapLimit(keys, MAX_PARALLEL_REQUESTS, (key) => this.latest(tenantId, key));
-    const out = new Map<string, RawRecord>();
-    keys.forEach((key, i) => {
-      const record = records[i];
-      if (record) out.set(key, record);
-    });
-    return out;
+    if (item) return this.decode(item);
+    const head = await this.requests.getItem({ TableName: this.headsTable, Key: { PK: s(entityPk(tenantId, entityKey)) } });
+    const latest = head && headLatest(this.headsTable, head);
+    return latest?.version === version ? latest : undefined;
   }
 
   private encode(record: RawRecord): Item {

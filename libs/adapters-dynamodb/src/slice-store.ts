@@ -1,13 +1,13 @@
-import { type ContractRef, type InputVector, type SliceRecord, type SliceStore, type SliceWrite } from '@ivm/domain';
-import { bool, type Item, ItemReader, json, n, s } from './codec';
+import { type ContractRef, type InputVector, type SliceKey, type SliceRecord, type SliceStore, type SliceWrite } from '@ivm/domain';
+import { assertItemSize, bool, type Item, ItemReader, json, n, s } from './codec';
 import { MAX_PARALLEL_REQUESTS, mapLimit } from './concurrency';
 import { slicePk } from './keys';
 import { type Requests } from './requests';
 
 /**
- * Slices: PK `{tenant}#{entityKey}#{sliceType}`, SK version (N). One partition per slice type
- * makes the effective slice ("newest at or below v") a single Query with `SK <= :v`, newest
- * first, Limit 1.
+ * Slices: PK `{tenant}#{entityKey}#{sliceType}`, SK version (N). Slice sets name exact keys, so
+ * reads are BatchGetItem; one partition per slice type also makes a history read ("newest at or
+ * below v") a single Query with `SK <= :v`, newest first, Limit 1.
  */
 export class DynamoSliceStore implements SliceStore {
   constructor(
@@ -15,7 +15,15 @@ export class DynamoSliceStore implements SliceStore {
     private readonly table: string,
   ) {}
 
-  /** One Query per requested type, in parallel; types without a slice at or below `version` are absent. */
+  /** BatchGetItem of the exact keys (100 a request): how readers and slicings reach the slices a slice set names. */
+  async get(tenantId: string, keys: readonly SliceKey[]): Promise<readonly (SliceRecord | undefined)[]> {
+    const items = await this.requests.batchGetItems(
+      keys.map((key) => ({ table: this.table, key: { PK: s(slicePk(tenantId, key.entityKey, key.sliceType)), SK: n(key.version) } })),
+    );
+    return items.map((item) => item && this.decode(item));
+  }
+
+  /** History reads: one Query per requested type, in parallel; types without a slice at or below `version` are absent. */
   async effective(tenantId: string, entityKey: string, version: number, sliceTypes: readonly string[]): Promise<ReadonlyMap<string, SliceRecord>> {
     const types = [...new Set(sliceTypes)];
     const found = await mapLimit(types, MAX_PARALLEL_REQUESTS, async (sliceType) => {
@@ -60,6 +68,12 @@ export class DynamoSliceStore implements SliceStore {
   }
 
   private encode(record: SliceRecord): Item {
+    const item = this.encodeUnchecked(record);
+    assertItemSize(item, `slice ${record.entityKey}@${record.version}/${record.sliceType}`);
+    return item;
+  }
+
+  private encodeUnchecked(record: SliceRecord): Item {
     const item: Item = {
       PK: s(slicePk(record.tenantId, record.entityKey, record.sliceType)),
       SK: n(record.version),

@@ -1,5 +1,5 @@
 import { assertTenantId, type Change, type ContractRegistry, createChangeSet, entityKeyOf } from '@ivm/domain';
-import { type IvmStores } from './stores';
+import { type Stores } from '@ivm/domain';
 
 export interface CreateChangeSetCommand {
   readonly tenantId: string;
@@ -20,7 +20,7 @@ export interface ChangeSetView {
   readonly created: boolean;
 }
 
-export function createChangeSetUseCase(registry: ContractRegistry, stores: Pick<IvmStores, 'raw' | 'changeSets'>) {
+export function createChangeSetUseCase(registry: ContractRegistry, stores: Pick<Stores, 'raw' | 'changeSets'>) {
   return async (command: CreateChangeSetCommand): Promise<ChangeSetView> => {
     assertTenantId(command.tenantId);
     // Checked first so an unknown type reads as such, whatever else is wrong with the request.

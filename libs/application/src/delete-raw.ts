@@ -1,7 +1,7 @@
 import { type ContractRegistry, insertRawdata } from '@ivm/domain';
 import { type WriteRawResult } from './insert-raw';
 import { rawView } from './raw-view';
-import { type IvmStores } from './stores';
+import { type Stores } from '@ivm/domain';
 
 export interface DeleteRawCommand {
   readonly tenantId: string;
@@ -11,7 +11,7 @@ export interface DeleteRawCommand {
 }
 
 /** Records the entity's deletion as a tombstone at `version`, under the same version rules as an insert. */
-export function deleteRawUseCase(registry: ContractRegistry, stores: Pick<IvmStores, 'raw'>) {
+export function deleteRawUseCase(registry: ContractRegistry, stores: Pick<Stores, 'raw'>) {
   return async (command: DeleteRawCommand): Promise<WriteRawResult> => {
     const { record, created } = await insertRawdata(registry, stores.raw, { ...command, deleted: true });
     return { ...rawView(record), created };

@@ -1,5 +1,4 @@
 export { createIvmServices, type IvmServices } from './services';
-export { type IvmStores } from './stores';
 export { type RawView } from './raw-view';
 export { type InsertRawCommand, type WriteRawResult } from './insert-raw';
 export { type DeleteRawCommand } from './delete-raw';

@@ -1,6 +1,6 @@
 import { type ContractRegistry, insertRawdata } from '@ivm/domain';
 import { type RawView, rawView } from './raw-view';
-import { type IvmStores } from './stores';
+import { type Stores } from '@ivm/domain';
 
 export interface InsertRawCommand {
   readonly tenantId: string;
@@ -16,7 +16,7 @@ export interface WriteRawResult extends RawView {
   readonly created: boolean;
 }
 
-export function insertRawUseCase(registry: ContractRegistry, stores: Pick<IvmStores, 'raw'>) {
+export function insertRawUseCase(registry: ContractRegistry, stores: Pick<Stores, 'raw'>) {
   return async (command: InsertRawCommand): Promise<WriteRawResult> => {
     const { record, created } = await insertRawdata(registry, stores.raw, command);
     return { ...rawView(record), created };

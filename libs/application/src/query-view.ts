@@ -1,5 +1,5 @@
 import { type ContractRegistry, type JsonObject, queryView } from '@ivm/domain';
-import { type IvmStores } from './stores';
+import { type Stores } from '@ivm/domain';
 
 export interface ViewReport {
   readonly view: string;
@@ -11,7 +11,7 @@ export interface ViewReport {
 }
 
 /** A view of an entity at its active version, or at the given one. @throws NotFoundError, SliceMissingError, UnknownContractError */
-export function queryViewUseCase(registry: ContractRegistry, stores: Pick<IvmStores, 'slices' | 'active'>) {
+export function queryViewUseCase(registry: ContractRegistry, stores: Pick<Stores, 'heads' | 'slices'>) {
   return async (input: { readonly tenantId: string; readonly viewId: string; readonly entityId: string; readonly version?: number }): Promise<ViewReport> => {
     const result = await queryView(registry, stores, input);
     return { view: result.view, entityKey: result.entityKey, version: result.version, data: result.data, missingSlices: result.missingSlices };

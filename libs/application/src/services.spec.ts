@@ -83,11 +83,14 @@ describe('slicing, views and effective slices', () => {
       unchanged: [],
       tombstoned: [],
       index: { added: ['IDX#brand#B1#product', 'IDX#category#C1#product'], removed: [] },
+      superseded: [],
       fanout: [],
       fanoutBatches: 0,
       cutover: true,
+      slicedVersion: 1,
+      activeVersion: 1,
     });
-    expect(await stores.active.get(T, 'product#P1')).toBe(1);
+    expect((await stores.heads.get(T, 'product#P1'))?.active?.version).toBe(1);
     const view = await services.queryView({ tenantId: T, viewId: 'product-detail', entityId: 'P1' });
     expect(view).toMatchObject({ view: 'product-detail', entityKey: 'product#P1', version: 1, data: { sku: 'P1', brand_name: 'Acme', price: 1000 } });
     const slices = await services.effectiveSlices({ tenantId: T, entityType: 'product', entityId: 'P1' });
@@ -113,7 +116,7 @@ describe('slicing, views and effective slices', () => {
     expect(await services.slice({ tenantId: T, entityType: 'product', entityId: 'P1', version: 2, mode: 'INCREMENTAL', cutover: false })).toMatchObject({
       cutover: false,
     });
-    expect(await stores.active.get(T, 'product#P1')).toBe(1);
+    expect((await stores.heads.get(T, 'product#P1'))?.active?.version).toBe(1);
     expect((await services.queryView({ tenantId: T, viewId: 'product-detail', entityId: 'P1' })).data).toMatchObject({ price: 1000 });
     expect((await services.queryView({ tenantId: T, viewId: 'product-detail', entityId: 'P1', version: 2 })).data).toMatchObject({ price: 5 });
   });

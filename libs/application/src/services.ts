@@ -7,10 +7,10 @@ import { listContractsUseCase } from './list-contracts';
 import { queryViewUseCase } from './query-view';
 import { readRawUseCase } from './read-raw';
 import { sliceUseCase } from './slice';
-import { type IvmStores } from './stores';
+import { type Stores } from '@ivm/domain';
 
 /** Every use case, wired to one contract registry and one set of stores. */
-export function createIvmServices(deps: { readonly registry: ContractRegistry; readonly stores: IvmStores }) {
+export function createIvmServices(deps: { readonly registry: ContractRegistry; readonly stores: Stores }) {
   const { registry, stores } = deps;
   return {
     registry,

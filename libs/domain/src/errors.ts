@@ -2,13 +2,61 @@
  * Every expected failure of the domain is one of these classes, each with a stable `code`
  * (the HTTP API maps codes to statuses) and, where it helps, `details` naming paths.
  */
+/** Every stable error code the runtime answers with: domain errors, store errors and the HTTP layer's own. */
+export const ERROR_CODES = [
+  // The caller's request
+  'INVALID_JSON',
+  'INVALID_REQUEST',
+  'INVALID_KEY',
+  'INVALID_VERSION',
+  'INVALID_CHANGESET_RANGE',
+  'ILLEGAL_DEPLOY_COMBINATION',
+  'INVALID_DEPLOY_REQUEST',
+  'INVALID_OUTBOX_PAYLOAD',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'UNKNOWN_ENTITY_TYPE',
+  'UNKNOWN_CONTRACT',
+  'PAYLOAD_TOO_LARGE',
+  'ITEM_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'SCHEMA_VIOLATION',
+  'ENTITY_ID_MISMATCH',
+  // State the caller can resolve
+  'VERSION_CONFLICT',
+  'VERSION_REGRESSION',
+  'CHANGESET_CONFLICT',
+  'CONTRACT_MISMATCH',
+  'INCREMENTAL_BASE_MISMATCH',
+  'SLICE_MISSING',
+  'SLICE_WRITE_CONFLICT',
+  'CONCURRENCY_CONFLICT',
+  'ILLEGAL_STATE_TRANSITION',
+  'LEASE_LOST',
+  'UNMATCHED_CHANGE_PATH',
+  'JOIN_IMPACT_UNDECLARED',
+  // The server's fault, or a store that did not answer
+  'INTERNAL',
+  'MISSING_INDEX',
+  'SLICE_INVARIANT_VIOLATION',
+  'INVARIANT_VIOLATION',
+  'CONTRACT_INVALID',
+  'STORE_CORRUPT_ITEM',
+  'NOT_READY',
+  'TRANSIENT',
+  'STORE_UNAVAILABLE',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
 export interface ErrorDetail {
   readonly path: string;
   readonly message: string;
 }
 
 export abstract class DomainError extends Error {
-  abstract readonly code: string;
+  abstract readonly code: ErrorCode;
   readonly details: readonly ErrorDetail[];
 
   constructor(message: string, options: { details?: readonly ErrorDetail[]; cause?: unknown } = {}) {
@@ -221,5 +269,59 @@ export class InvalidOutboxPayloadError extends DomainError {
   readonly code = 'INVALID_OUTBOX_PAYLOAD';
   constructor(details: readonly ErrorDetail[]) {
     super(`An outbox payload holds references only (${details.map((d) => `${d.path}: ${d.message}`).join('; ')})`, { details });
+  }
+}
+
+/** A store did not answer or refused for a reason of its own (network, throttling, a missing table): retried with backoff. */
+export class StoreUnavailableError extends DomainError {
+  readonly code = 'STORE_UNAVAILABLE';
+  constructor(
+    readonly operation: string,
+    message: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(message, options);
+  }
+}
+
+/** A stored item this runtime cannot read (written by something else, or damaged): an invariant violation, never retried. */
+export class StoreCorruptItemError extends DomainError {
+  readonly code = 'STORE_CORRUPT_ITEM';
+  constructor(
+    readonly store: string,
+    readonly attribute: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(`An item of the ${store} store has no valid "${attribute}" attribute`, options);
+  }
+}
+
+/** A record larger than the store can hold in one item (DynamoDB: 400 KB); nothing of it was written. */
+export class ItemTooLargeError extends DomainError {
+  readonly code = 'ITEM_TOO_LARGE';
+  constructor(
+    readonly what: string,
+    readonly sizeBytes: number,
+    readonly limitBytes: number,
+  ) {
+    super(`${what} needs ${sizeBytes} bytes of storage, more than the store's limit of ${limitBytes} bytes per item`, {
+      details: [{ path: what, message: `${sizeBytes} bytes > ${limitBytes} bytes` }],
+    });
+  }
+}
+
+/** An INCREMENTAL slicing whose change set would not start at the entity's newest sliced version. */
+export class IncrementalBaseMismatchError extends DomainError {
+  readonly code = 'INCREMENTAL_BASE_MISMATCH';
+  constructor(
+    readonly entityKey: string,
+    readonly version: number,
+    readonly fromVersion: number,
+    readonly slicedVersion: number,
+  ) {
+    super(
+      `${entityKey} is sliced at version ${slicedVersion}, so an INCREMENTAL slicing of version ${version} must diff from ${slicedVersion}, not from ${fromVersion} (omit fromVersion, or slice FULL)`,
+      { details: [{ path: 'fromVersion', message: `must be ${slicedVersion}, the newest sliced version` }] },
+    );
   }
 }

@@ -9,6 +9,7 @@ import {
   type JsonObject,
   NotFoundError,
   queryView,
+  readEffectiveSlices,
   type SliceRecord,
   SlicingEngine,
   type SlicingResult,
@@ -112,6 +113,14 @@ export class CatalogWorld {
     }
   }
 
+  /** The contract refs change sets of an entity are keyed by under this world's registry. */
+  contracts(entityKey: string): { schemaRef: { id: string; version: string }; ruleSetRef: { id: string; version: string } } {
+    const type = entityKey.slice(0, entityKey.indexOf('#'));
+    const schema = this.registry.schema(type);
+    const ruleSet = this.registry.ruleSet(type);
+    return { schemaRef: { id: schema.id, version: schema.version }, ruleSetRef: { id: ruleSet.id, version: ruleSet.version } };
+  }
+
   writeCounts(): Record<string, number> {
     const s = this.stores;
     return { raw: s.raw.writes, changeSets: s.changeSets.writes, slices: s.slices.writes, index: s.index.writes };
@@ -180,22 +189,24 @@ export class CatalogWorld {
     const full = createInMemoryStores();
     const engine = new SlicingEngine(this.registry, full);
     const keys = [...this.model.keys()].sort();
+    const live: { entityKey: string; version: number }[] = [];
     for (const key of keys) {
-      const latest = await this.stores.raw.latest(this.tenantId, key);
-      if (latest) await full.raw.putIfAbsent(latest);
+      const latest = (await this.stores.heads.get(this.tenantId, key))?.latest;
+      // A deleted entity has no slices after a FULL rebuild: it is compared, not rebuilt.
+      if (!latest || latest.deleted) continue;
+      await full.raw.append(latest);
+      live.push({ entityKey: key, version: (this.model.get(key) as ModelEntry).version });
     }
     // Odd-sized chunks so chunk boundaries fall between related entities too.
-    await engine.fullRebuild(
-      this.tenantId,
-      keys.map((key) => ({ entityKey: key, version: (this.model.get(key) as ModelEntry).version })),
-      { chunkSize: 3 },
-    );
+    await engine.fullRebuild(this.tenantId, live, { chunkSize: 3 });
     const problems: string[] = [];
     for (const key of keys) {
       const { version } = this.model.get(key) as ModelEntry;
-      const types = this.registry.ruleSet(key.split('#')[0] as string).slices.map((s) => s.type);
-      const inc = await this.stores.slices.effective(this.tenantId, key, version, types);
-      const ful = await full.slices.effective(this.tenantId, key, version, types);
+      const [entityType, entityId] = key.split('#') as [string, string];
+      const types = this.registry.ruleSet(entityType).slices.map((s) => s.type);
+      const at = { tenantId: this.tenantId, entityType, entityId, version };
+      const inc = await readEffectiveSlices(this.registry, this.stores, at);
+      const ful = await readEffectiveSlices(this.registry, full, at);
       for (const type of types) {
         const a = describeSlice(inc.get(type));
         const b = describeSlice(ful.get(type));

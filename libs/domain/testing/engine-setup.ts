@@ -1,4 +1,4 @@
-import { type ContractRegistry, createInMemoryStores, insertRawdata, type JsonObject, SlicingEngine } from '../src';
+import { type ContractRegistry, createInMemoryStores, insertRawdata, type JsonObject, readEffectiveSlices, SlicingEngine } from '../src';
 import { sampleRegistry } from './sample-contracts';
 
 export const TEST_TENANT = 'acme';
@@ -17,9 +17,10 @@ export function engineSetup(registry: ContractRegistry = sampleRegistry()) {
   const del = async (entityType: string, entityId: string, version: number): Promise<void> => {
     await insertRawdata(registry, stores.raw, { tenantId: T, entityType, entityId, version, deleted: true });
   };
-  const incremental = (entityKey: string, fromVersion: number, version: number) =>
-    engine.slice({ tenantId: T, entityKey, version, mode: 'INCREMENTAL', fromVersion });
-  const full = (entityKey: string, version: number) => engine.slice({ tenantId: T, entityKey, version, mode: 'FULL' });
+  const incremental = (entityKey: string, fromVersion: number, version: number, options: { cutover?: boolean } = {}) =>
+    engine.slice({ tenantId: T, entityKey, version, mode: 'INCREMENTAL', fromVersion, ...options });
+  const full = (entityKey: string, version: number, options: { cutover?: boolean } = {}) =>
+    engine.slice({ tenantId: T, entityKey, version, mode: 'FULL', ...options });
   /** Slices written since a log position, as `entityKey@version/TYPE`. */
   const logSince = (from: number): string[] => stores.slices.log.slice(from).map((r) => `${r.entityKey}@${r.version}/${r.sliceType}`);
   /** Inserts and slices (INCREMENTAL) the next version of an entity. */
@@ -31,8 +32,12 @@ export function engineSetup(registry: ContractRegistry = sampleRegistry()) {
     await put(entityType, entityId, from + 1, data);
     return incremental(key, from, from + 1);
   };
-  /** The newest PRODUCT_BRAND_ENRICHED slice of a product. */
-  const enriched = async (sku: string) =>
-    (await stores.slices.effective(T, `product#${sku}`, Number.MAX_SAFE_INTEGER, ['PRODUCT_BRAND_ENRICHED'])).get('PRODUCT_BRAND_ENRICHED');
+  /** The PRODUCT_BRAND_ENRICHED slice of a product's newest sliced version (or of `version`). */
+  const enriched = async (sku: string, version?: number) => {
+    const head = await stores.heads.get(T, `product#${sku}`);
+    const at = version ?? head?.sliced?.version;
+    if (at === undefined) return undefined;
+    return (await readEffectiveSlices(registry, stores, { tenantId: T, entityType: 'product', entityId: sku, version: at })).get('PRODUCT_BRAND_ENRICHED');
+  };
   return { registry, stores, engine, put, del, incremental, full, logSince, upsert, enriched };
 }

@@ -1,28 +1,7 @@
-import {
-  type ActiveVersionStore,
-  type ChangeSetRecord,
-  type ChangeSetStore,
-  type IndexEntry,
-  type IndexStore,
-  type JsonObject,
-  type RawRecord,
-  type RawStore,
-  type SliceRecord,
-  type SliceStore,
-  type SliceWrite,
-} from '../src';
-
-/** The five store ports an adapter provides. */
-export interface ContractStores {
-  readonly raw: RawStore;
-  readonly changeSets: ChangeSetStore;
-  readonly slices: SliceStore;
-  readonly index: IndexStore;
-  readonly active: ActiveVersionStore;
-}
+import { type ChangeSetRecord, type IndexEntry, type JsonObject, type RawRecord, type SliceRecord, type SliceSet, type SliceWrite, type Stores } from '../src';
 
 export interface ContractStoresHandle {
-  readonly stores: ContractStores;
+  readonly stores: Stores;
   cleanup(): Promise<void>;
 }
 
@@ -47,7 +26,7 @@ export function describeStoreContract(name: string, makeStores: () => Promise<Co
   describe(`store contract: ${name}`, () => {
     let handle: ContractStoresHandle | undefined;
     let tenants = 0;
-    const stores = (): ContractStores => {
+    const stores = (): Stores => {
       if (!handle) throw new Error('stores are not ready');
       return handle.stores;
     };
@@ -61,82 +40,156 @@ export function describeStoreContract(name: string, makeStores: () => Promise<Co
       await handle?.cleanup();
     });
 
-    describe('raw store', () => {
-      it('stores a record once and returns the existing one instead of overwriting', async () => {
+    describe('raw store and heads', () => {
+      it('appends newer versions, copying each into the head, and returns the record at an existing version instead of overwriting', async () => {
         const t = freshTenant();
         const first = raw(t, 'product#P1', 1, { sku: 'P1', name: 'first' });
-        await expect(stores().raw.putIfAbsent(first)).resolves.toEqual({ stored: true });
-        const other = raw(t, 'product#P1', 1, { sku: 'P1', name: 'other' });
-        await expect(stores().raw.putIfAbsent(other)).resolves.toEqual({ stored: false, existing: first });
-        await expect(stores().raw.putIfAbsent(first)).resolves.toEqual({ stored: false, existing: first });
+        await expect(stores().raw.append(first)).resolves.toEqual({ outcome: 'stored' });
+        await expect(stores().raw.append(raw(t, 'product#P1', 1, { sku: 'P1', name: 'other' }))).resolves.toEqual({ outcome: 'exists', existing: first });
+        await expect(stores().raw.append(first)).resolves.toEqual({ outcome: 'exists', existing: first });
         await expect(stores().raw.get(t, 'product#P1', 1)).resolves.toEqual(first);
+        await expect(stores().heads.get(t, 'product#P1')).resolves.toEqual({ tenantId: t, entityKey: 'product#P1', latest: first, revision: 0 });
+        const second = raw(t, 'product#P1', 7, { sku: 'P1', name: 'second' });
+        await expect(stores().raw.append(second)).resolves.toEqual({ outcome: 'stored' });
+        await expect(stores().heads.get(t, 'product#P1')).resolves.toEqual({ tenantId: t, entityKey: 'product#P1', latest: second, revision: 0 });
+      });
+
+      it('refuses a version not newer than the head, but still reports an older version that exists', async () => {
+        const t = freshTenant();
+        const ten = raw(t, 'product#P1', 10, { sku: 'P1', v: 10 });
+        await stores().raw.append(raw(t, 'product#P1', 5, { sku: 'P1', v: 5 }));
+        await stores().raw.append(ten);
+        await expect(stores().raw.append(raw(t, 'product#P1', 9, { sku: 'P1', v: 9 }))).resolves.toEqual({ outcome: 'not-newer', latest: 10 });
+        await expect(stores().raw.append(raw(t, 'product#P1', 5, { sku: 'P1', v: 'other' }))).resolves.toMatchObject({
+          outcome: 'exists',
+          existing: { version: 5 },
+        });
+        await expect(stores().raw.get(t, 'product#P1', 9)).resolves.toBeUndefined();
+        await expect(stores().heads.get(t, 'product#P1')).resolves.toMatchObject({ latest: ten });
+      });
+
+      it('stores a deletion only over a live newest version', async () => {
+        const t = freshTenant();
+        await expect(stores().raw.append(raw(t, 'product#P1', 1, null))).resolves.toEqual({ outcome: 'nothing-to-delete' });
+        await expect(stores().heads.get(t, 'product#P1')).resolves.toBeUndefined();
+        await stores().raw.append(raw(t, 'product#P1', 2, { sku: 'P1' }));
+        const tombstone = raw(t, 'product#P1', 2 ** 40, null);
+        await expect(stores().raw.append(tombstone)).resolves.toEqual({ outcome: 'stored' });
+        await expect(stores().raw.append(raw(t, 'product#P1', 2 ** 41, null))).resolves.toEqual({ outcome: 'nothing-to-delete' });
+        await expect(stores().heads.get(t, 'product#P1')).resolves.toMatchObject({ latest: tombstone });
+        await expect(stores().raw.get(t, 'product#P1', 2 ** 40)).resolves.toEqual(tombstone);
+        await expect(stores().raw.append(raw(t, 'product#P1', 2 ** 41, { sku: 'P1', back: true }))).resolves.toEqual({ outcome: 'stored' });
       });
 
       it('gets exact versions only; missing versions and entities are undefined', async () => {
         const t = freshTenant();
-        await stores().raw.putIfAbsent(raw(t, 'product#P1', 2, { sku: 'P1' }));
+        await stores().raw.append(raw(t, 'product#P1', 2, { sku: 'P1' }));
         await expect(stores().raw.get(t, 'product#P1', 1)).resolves.toBeUndefined();
         await expect(stores().raw.get(t, 'product#P1', 3)).resolves.toBeUndefined();
         await expect(stores().raw.get(t, 'product#NOPE', 2)).resolves.toBeUndefined();
-        await expect(stores().raw.latest(t, 'product#NOPE')).resolves.toBeUndefined();
+        await expect(stores().heads.get(t, 'product#NOPE')).resolves.toBeUndefined();
       });
 
-      it('latest is the numerically newest version, a tombstone included, whatever the insert order', async () => {
+      it('of many racing appends of one entity, the newest acknowledged is the head and nothing older is stored after it', async () => {
         const t = freshTenant();
-        for (const version of [10, 9, 100, 2]) await stores().raw.putIfAbsent(raw(t, 'product#P1', version, { sku: 'P1', v: version }));
-        await expect(stores().raw.latest(t, 'product#P1')).resolves.toEqual(raw(t, 'product#P1', 100, { sku: 'P1', v: 100 }));
-        const tombstone = raw(t, 'product#P1', 2 ** 40, null);
-        await stores().raw.putIfAbsent(tombstone);
-        await expect(stores().raw.latest(t, 'product#P1')).resolves.toEqual(tombstone);
-        await expect(stores().raw.get(t, 'product#P1', 2 ** 40)).resolves.toEqual(tombstone);
+        await stores().raw.append(raw(t, 'product#R', 1, { sku: 'R', v: 1 }));
+        // Versions 2..41 race in a shuffled order, several times each.
+        const versions = Array.from({ length: 40 }, (_, i) => i + 2);
+        const order = [...versions, ...versions.slice(0, 20)].sort((a, b) => ((a * 7919) % 41) - ((b * 7919) % 41));
+        const results = await Promise.all(order.map(async (v) => ({ v, result: await stores().raw.append(raw(t, 'product#R', v, { sku: 'R', v })) })));
+        const stored = results.filter(({ result }) => result.outcome === 'stored').map(({ v }) => v);
+        expect(new Set(stored).size).toBe(stored.length);
+        const head = await stores().heads.get(t, 'product#R');
+        expect(head?.latest.version).toBe(Math.max(...stored));
+        for (const { v, result } of results) {
+          const there = await stores().raw.get(t, 'product#R', v);
+          if (result.outcome === 'stored') expect(there?.version).toBe(v);
+          else if (result.outcome === 'not-newer') {
+            // Refused because a newer version was already in the head; stored only if a twin append won.
+            expect(result.latest).toBeGreaterThan(v - 1);
+            expect(there === undefined || stored.includes(v)).toBe(true);
+          } else expect(result).toMatchObject({ outcome: 'exists', existing: { version: v } });
+        }
       });
 
-      it('latestBelow is the newest record strictly below a version, a tombstone included', async () => {
+      it('getMany maps present keys to their heads and leaves missing keys out', async () => {
         const t = freshTenant();
-        for (const version of [10, 9, 100, 2]) await stores().raw.putIfAbsent(raw(t, 'product#P1', version, { sku: 'P1', v: version }));
-        const tombstone = raw(t, 'product#P1', 50, null);
-        await stores().raw.putIfAbsent(tombstone);
-        await expect(stores().raw.latestBelow(t, 'product#P1', 100)).resolves.toEqual(tombstone);
-        await expect(stores().raw.latestBelow(t, 'product#P1', 50)).resolves.toEqual(raw(t, 'product#P1', 10, { sku: 'P1', v: 10 }));
-        await expect(stores().raw.latestBelow(t, 'product#P1', 10)).resolves.toEqual(raw(t, 'product#P1', 9, { sku: 'P1', v: 9 }));
-        await expect(stores().raw.latestBelow(t, 'product#P1', 1000)).resolves.toEqual(raw(t, 'product#P1', 100, { sku: 'P1', v: 100 }));
-        await expect(stores().raw.latestBelow(t, 'product#P1', 2)).resolves.toBeUndefined();
-        await expect(stores().raw.latestBelow(t, 'product#NOPE', 5)).resolves.toBeUndefined();
-        await expect(stores().raw.latestBelow(freshTenant(), 'product#P1', 1000)).resolves.toBeUndefined();
-      });
-
-      it('latestMany maps present keys to their latest record and leaves missing keys out', async () => {
-        const t = freshTenant();
-        await stores().raw.putIfAbsent(raw(t, 'brand#B1', 1, { brand_id: 'B1', name: 'one' }));
-        await stores().raw.putIfAbsent(raw(t, 'brand#B1', 2, { brand_id: 'B1', name: 'two' }));
-        await stores().raw.putIfAbsent(raw(t, 'brand#B2', 1, null));
-        const keys = ['brand#B2', 'brand#MISSING', 'brand#B1', 'brand#B1'];
-        const found = await stores().raw.latestMany(t, keys);
+        await stores().raw.append(raw(t, 'brand#B1', 1, { brand_id: 'B1', name: 'one' }));
+        await stores().raw.append(raw(t, 'brand#B1', 2, { brand_id: 'B1', name: 'two' }));
+        await stores().raw.append(raw(t, 'brand#B2', 1, { brand_id: 'B2' }));
+        await stores().raw.append(raw(t, 'brand#B2', 2, null));
+        const found = await stores().heads.getMany(t, ['brand#B2', 'brand#MISSING', 'brand#B1', 'brand#B1']);
         expect([...found.keys()].sort()).toEqual(['brand#B1', 'brand#B2']);
-        expect(found.get('brand#B1')).toEqual(raw(t, 'brand#B1', 2, { brand_id: 'B1', name: 'two' }));
-        expect(found.get('brand#B2')?.deleted).toBe(true);
-        expect((await stores().raw.latestMany(t, [])).size).toBe(0);
-        const many = Array.from({ length: 40 }, (_, i) => `brand#M${i}`);
-        for (const key of many.slice(0, 20)) await stores().raw.putIfAbsent(raw(t, key, 1, { brand_id: key }));
-        expect((await stores().raw.latestMany(t, many)).size).toBe(20);
+        expect(found.get('brand#B1')?.latest).toEqual(raw(t, 'brand#B1', 2, { brand_id: 'B1', name: 'two' }));
+        expect(found.get('brand#B2')?.latest.deleted).toBe(true);
+        expect((await stores().heads.getMany(t, [])).size).toBe(0);
+        // More keys than one batched read takes (DynamoDB: 100).
+        const many = Array.from({ length: 130 }, (_, i) => `brand#M${i}`);
+        for (const key of many.slice(0, 110)) await stores().raw.append(raw(t, key, 1, { brand_id: key }));
+        const heads = await stores().heads.getMany(t, many);
+        expect(heads.size).toBe(110);
+        expect(heads.get('brand#M109')?.latest.data).toEqual({ brand_id: 'brand#M109' });
+      });
+
+      it('commits slicing state by compare-and-set on the revision, leaving the raw part alone', async () => {
+        const t = freshTenant();
+        await stores().raw.append(raw(t, 'product#P1', 1, { sku: 'P1' }));
+        const set = (version: number, hash: string): SliceSet => ({
+          version,
+          fromVersion: 0,
+          slices: { CORE: { version, hash }, PRICE: { version: 1, hash: 'p' } },
+        });
+        await expect(stores().heads.commit(t, 'product#P1', 1, { sliced: set(1, 'a') })).resolves.toBe(false);
+        await expect(stores().heads.commit(t, 'product#NOPE', 0, { sliced: set(1, 'a') })).resolves.toBe(false);
+        await expect(stores().heads.commit(t, 'product#P1', 0, { sliced: set(1, 'a'), active: set(1, 'a') })).resolves.toBe(true);
+        await expect(stores().heads.commit(t, 'product#P1', 0, { sliced: set(1, 'b') })).resolves.toBe(false);
+        await stores().raw.append(raw(t, 'product#P1', 2, { sku: 'P1', v: 2 }));
+        const head = await stores().heads.get(t, 'product#P1');
+        expect(head).toEqual({
+          tenantId: t,
+          entityKey: 'product#P1',
+          latest: raw(t, 'product#P1', 2, { sku: 'P1', v: 2 }),
+          sliced: set(1, 'a'),
+          active: set(1, 'a'),
+          revision: 1,
+        });
+        // A commit without `active` clears it; the raw part stays.
+        await expect(stores().heads.commit(t, 'product#P1', 1, { sliced: set(2, 'c') })).resolves.toBe(true);
+        expect(await stores().heads.get(t, 'product#P1')).toEqual({
+          tenantId: t,
+          entityKey: 'product#P1',
+          latest: raw(t, 'product#P1', 2, { sku: 'P1', v: 2 }),
+          sliced: set(2, 'c'),
+          revision: 2,
+        });
+      });
+
+      it('of many racing commits from one revision exactly one wins', async () => {
+        const t = freshTenant();
+        await stores().raw.append(raw(t, 'product#C', 1, { sku: 'C' }));
+        const attempts = Array.from({ length: 12 }, (_, i): SliceSet => ({ version: i + 1, slices: {} }));
+        const won = await Promise.all(attempts.map((sliced) => stores().heads.commit(t, 'product#C', 0, { sliced, active: sliced })));
+        expect(won.filter(Boolean)).toHaveLength(1);
+        const winner = attempts[won.indexOf(true)];
+        await expect(stores().heads.get(t, 'product#C')).resolves.toMatchObject({ sliced: winner, active: winner, revision: 1 });
       });
 
       it('keeps tenants apart', async () => {
         const a = freshTenant();
         const b = freshTenant();
-        await stores().raw.putIfAbsent(raw(a, 'product#P1', 1, { owner: 'a' }));
-        await expect(stores().raw.putIfAbsent(raw(b, 'product#P1', 1, { owner: 'b' }))).resolves.toEqual({ stored: true });
+        await stores().raw.append(raw(a, 'product#P1', 1, { owner: 'a' }));
+        await expect(stores().raw.append(raw(b, 'product#P1', 1, { owner: 'b' }))).resolves.toEqual({ outcome: 'stored' });
         await expect(stores().raw.get(a, 'product#P1', 1)).resolves.toEqual(raw(a, 'product#P1', 1, { owner: 'a' }));
         await expect(stores().raw.get(b, 'product#P1', 1)).resolves.toEqual(raw(b, 'product#P1', 1, { owner: 'b' }));
-        await stores().raw.putIfAbsent(raw(a, 'product#P2', 1, { owner: 'a' }));
-        await expect(stores().raw.latest(b, 'product#P2')).resolves.toBeUndefined();
-        expect((await stores().raw.latestMany(freshTenant(), ['product#P1'])).size).toBe(0);
+        await stores().raw.append(raw(a, 'product#P2', 1, { owner: 'a' }));
+        await expect(stores().heads.get(b, 'product#P2')).resolves.toBeUndefined();
+        expect((await stores().heads.getMany(freshTenant(), ['product#P1'])).size).toBe(0);
       });
 
       it('round-trips awkward JSON payloads exactly', async () => {
         const t = freshTenant();
         const record = raw(t, 'product#ÜNI-🎉', 1, AWKWARD_PAYLOAD);
-        await stores().raw.putIfAbsent(record);
+        await stores().raw.append(record);
         const read = await stores().raw.get(t, 'product#ÜNI-🎉', 1);
         expect(read).toEqual(record);
         expect(JSON.stringify(read?.data)).toBe(JSON.stringify(AWKWARD_PAYLOAD));
@@ -149,7 +202,7 @@ export function describeStoreContract(name: string, makeStores: () => Promise<Co
         const first = changeSet(t, 'product#P1', 0, 1, 'h-first');
         await expect(stores().changeSets.putIfAbsent(first)).resolves.toEqual({ stored: true });
         await expect(stores().changeSets.putIfAbsent(changeSet(t, 'product#P1', 0, 1, 'h-other'))).resolves.toEqual({ stored: false, existing: first });
-        await expect(stores().changeSets.get(t, 'product#P1', 0, 1)).resolves.toEqual(first);
+        await expect(stores().changeSets.get(t, 'product#P1', 0, 1, CS)).resolves.toEqual(first);
       });
 
       it('gets by exact (from, to), numerically, per tenant', async () => {
@@ -158,12 +211,30 @@ export function describeStoreContract(name: string, makeStores: () => Promise<Co
         const tenHundred = changeSet(t, 'product#P1', 10, 100, 'h-10-100');
         await stores().changeSets.putIfAbsent(nineTen);
         await stores().changeSets.putIfAbsent(tenHundred);
-        await expect(stores().changeSets.get(t, 'product#P1', 9, 10)).resolves.toEqual(nineTen);
-        await expect(stores().changeSets.get(t, 'product#P1', 10, 100)).resolves.toEqual(tenHundred);
-        await expect(stores().changeSets.get(t, 'product#P1', 9, 100)).resolves.toBeUndefined();
-        await expect(stores().changeSets.get(t, 'product#P1', 1, 10)).resolves.toBeUndefined();
-        await expect(stores().changeSets.get(t, 'product#P2', 9, 10)).resolves.toBeUndefined();
-        await expect(stores().changeSets.get(freshTenant(), 'product#P1', 9, 10)).resolves.toBeUndefined();
+        await expect(stores().changeSets.get(t, 'product#P1', 9, 10, CS)).resolves.toEqual(nineTen);
+        await expect(stores().changeSets.get(t, 'product#P1', 10, 100, CS)).resolves.toEqual(tenHundred);
+        await expect(stores().changeSets.get(t, 'product#P1', 9, 100, CS)).resolves.toBeUndefined();
+        await expect(stores().changeSets.get(t, 'product#P1', 1, 10, CS)).resolves.toBeUndefined();
+        await expect(stores().changeSets.get(t, 'product#P2', 9, 10, CS)).resolves.toBeUndefined();
+        await expect(stores().changeSets.get(freshTenant(), 'product#P1', 9, 10, CS)).resolves.toBeUndefined();
+      });
+
+      it('keys change sets by the contract versions they were computed under', async () => {
+        const t = freshTenant();
+        const first = changeSet(t, 'product#P1', 1, 2, 'h-1.2.0');
+        const upgraded: ChangeSetRecord = { ...changeSet(t, 'product#P1', 1, 2, 'h-1.3.0'), ruleSetRef: { id: 'product', version: '1.3.0' } };
+        const otherSchema: ChangeSetRecord = { ...changeSet(t, 'product#P1', 1, 2, 'h-schema'), schemaRef: { id: 'product', version: '1.1.0' } };
+        for (const record of [first, upgraded, otherSchema]) await expect(stores().changeSets.putIfAbsent(record)).resolves.toEqual({ stored: true });
+        await expect(stores().changeSets.get(t, 'product#P1', 1, 2, CS)).resolves.toEqual(first);
+        await expect(
+          stores().changeSets.get(t, 'product#P1', 1, 2, { schemaRef: CS.schemaRef, ruleSetRef: { id: 'product', version: '1.3.0' } }),
+        ).resolves.toEqual(upgraded);
+        await expect(
+          stores().changeSets.get(t, 'product#P1', 1, 2, { schemaRef: { id: 'product', version: '1.1.0' }, ruleSetRef: CS.ruleSetRef }),
+        ).resolves.toEqual(otherSchema);
+        await expect(
+          stores().changeSets.get(t, 'product#P1', 1, 2, { schemaRef: CS.schemaRef, ruleSetRef: { id: 'product', version: '9.0.0' } }),
+        ).resolves.toBeUndefined();
       });
     });
 
@@ -242,6 +313,44 @@ export function describeStoreContract(name: string, makeStores: () => Promise<Co
         expect((await stores().slices.effective(t, 'product#P3', 1, ['CORE'])).size).toBe(0);
         expect((await stores().slices.effective(t, 'product#Q29', 1, ['CORE'])).get('CORE')?.hash).toBe('q29');
         expect(await stores().slices.put([])).toEqual([]);
+      });
+
+      it('gets slices at exact keys, aligned with the keys asked for', async () => {
+        const t = freshTenant();
+        const core1 = slice(t, 'product#P1', 1, 'CORE', 'c1');
+        const core3 = slice(t, 'product#P1', 3, 'CORE', 'c3');
+        const price2 = slice(t, 'product#P2', 2, 'PRICE', 'p2');
+        await stores().slices.put([core1, core3, price2].map(absent));
+        const keys = [
+          { entityKey: 'product#P1', version: 3, sliceType: 'CORE' },
+          { entityKey: 'product#P1', version: 2, sliceType: 'CORE' },
+          { entityKey: 'product#P2', version: 2, sliceType: 'PRICE' },
+          { entityKey: 'product#P1', version: 1, sliceType: 'CORE' },
+          { entityKey: 'product#P1', version: 1, sliceType: 'CORE' },
+        ];
+        await expect(stores().slices.get(t, keys)).resolves.toEqual([core3, undefined, price2, core1, core1]);
+        await expect(stores().slices.get(t, [])).resolves.toEqual([]);
+        await expect(stores().slices.get(freshTenant(), keys.slice(0, 1))).resolves.toEqual([undefined]);
+        // More keys than one batched read takes (DynamoDB: 100).
+        const many = Array.from({ length: 120 }, (_, i) => slice(t, `product#M${i}`, 1, 'CORE', `m${i}`));
+        await stores().slices.put(many.map(absent));
+        const keysOfMany = many.map((r) => ({ entityKey: r.entityKey, version: 1, sliceType: 'CORE' }));
+        await expect(stores().slices.get(t, [...keysOfMany].reverse())).resolves.toEqual([...many].reverse());
+      });
+
+      it('of many racing writes to one key expecting it absent exactly one lands; a hash expectation lets exactly one overwrite', async () => {
+        const t = freshTenant();
+        const racers = Array.from({ length: 10 }, (_, i) => absent(slice(t, 'product#RACE', 1, 'CORE', `h${i}`)));
+        const conflicts = await Promise.all(racers.map((write) => stores().slices.put([write])));
+        expect(conflicts.filter((c) => c.length === 0)).toHaveLength(1);
+        const winner = (await stores().slices.get(t, [{ entityKey: 'product#RACE', version: 1, sliceType: 'CORE' }]))[0] as SliceRecord;
+        expect(racers.map((w) => w.record)).toContainEqual(winner);
+        const overwrites = Array.from({ length: 10 }, (_, i): SliceWrite => ({
+          record: slice(t, 'product#RACE', 1, 'CORE', `o${i}`),
+          expected: { hash: winner.hash },
+        }));
+        const second = await Promise.all(overwrites.map((write) => stores().slices.put([write])));
+        expect(second.filter((c) => c.length === 0)).toHaveLength(1);
       });
 
       it('keeps tenants apart', async () => {
@@ -329,22 +438,6 @@ export function describeStoreContract(name: string, makeStores: () => Promise<Co
         await expect(stores().index.lookup(b, 'IDX#brand#B10#product', { limit: 10 })).resolves.toEqual({ entityKeys: [] });
       });
     });
-
-    describe('active version store', () => {
-      it('is undefined until set, then follows every set, per tenant', async () => {
-        const a = freshTenant();
-        const b = freshTenant();
-        await expect(stores().active.get(a, 'product#P1')).resolves.toBeUndefined();
-        await stores().active.set(a, 'product#P1', 3);
-        await expect(stores().active.get(a, 'product#P1')).resolves.toBe(3);
-        await stores().active.set(a, 'product#P1', 2 ** 40);
-        await expect(stores().active.get(a, 'product#P1')).resolves.toBe(2 ** 40);
-        await stores().active.set(a, 'product#P1', 1);
-        await expect(stores().active.get(a, 'product#P1')).resolves.toBe(1);
-        await expect(stores().active.get(b, 'product#P1')).resolves.toBeUndefined();
-        await expect(stores().active.get(a, 'product#P2')).resolves.toBeUndefined();
-      });
-    });
   });
 }
 
@@ -353,6 +446,9 @@ function raw(tenantId: string, entityKey: string, version: number, data: JsonObj
     ? { tenantId, entityKey, version, hash: 'tombstone', deleted: true, data: null }
     : { tenantId, entityKey, version, hash: `h:${JSON.stringify(data)}`, deleted: false, data };
 }
+
+/** The contracts `changeSet()` records are computed under. */
+const CS = { schemaRef: { id: 'product', version: '1.0.0' }, ruleSetRef: { id: 'product', version: '1.2.0' } };
 
 function changeSet(tenantId: string, entityKey: string, fromVersion: number, toVersion: number, hash: string): ChangeSetRecord {
   return {

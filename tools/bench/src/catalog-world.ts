@@ -31,11 +31,15 @@ export async function ingestCatalog(
 }
 
 /**
- * The same world with empty slice, change-set, index and active-version stores over the same
- * raw store (a FULL build reads raw data and writes only those), so FULL can be timed repeatedly.
+ * The same raw data in fresh stores with nothing sliced (slices, change sets, index and the heads'
+ * slicing state empty), so FULL can be timed repeatedly; the copy happens before the clock starts.
  */
-export function withFreshDerivedStores(world: BenchWorld, registry: ContractRegistry): BenchWorld {
-  const stores = { ...createInMemoryStores(), raw: world.stores.raw };
+export async function withFreshDerivedStores(world: BenchWorld, registry: ContractRegistry): Promise<BenchWorld> {
+  const stores = createInMemoryStores();
+  for (const entityKey of world.stores.heads.entityKeys(TENANT)) {
+    const head = await world.stores.heads.get(TENANT, entityKey);
+    if (head) await stores.raw.append(head.latest);
+  }
   return { catalog: world.catalog, stores, engine: new SlicingEngine(registry, stores) };
 }
 

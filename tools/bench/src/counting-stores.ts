@@ -1,4 +1,4 @@
-import type { SlicingStores } from '@ivm/domain';
+import type { Stores } from '@ivm/domain';
 
 /** Store calls by `store.method`, e.g. `slices.put`. */
 export type CallCounts = Record<string, number>;
@@ -7,7 +7,7 @@ export type CallCounts = Record<string, number>;
  * The same stores behind proxies that count every call: a deterministic measure of the work an
  * operation does, beside its (noisier) time.
  */
-export function countingStores(stores: SlicingStores): { stores: SlicingStores; counts: CallCounts } {
+export function countingStores(stores: Stores): { stores: Stores; counts: CallCounts } {
   const counts: CallCounts = {};
   const wrap = <T extends object>(name: string, store: T): T =>
     new Proxy(store, {
@@ -24,6 +24,7 @@ export function countingStores(stores: SlicingStores): { stores: SlicingStores; 
   return {
     stores: {
       raw: wrap('raw', stores.raw),
+      heads: wrap('heads', stores.heads),
       changeSets: wrap('changeSets', stores.changeSets),
       slices: wrap('slices', stores.slices),
       index: wrap('index', stores.index),

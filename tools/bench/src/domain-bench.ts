@@ -158,7 +158,7 @@ async function main(): Promise<void> {
   let baseline: { ms: number } | undefined;
   let slices: Array<{ sliceType: string; data: JsonObject }> = [];
   for (let run = 1; run <= FULL_RUNS; run++) {
-    const fresh = withFreshDerivedStores(ingest.value, registry);
+    const fresh = await withFreshDerivedStores(ingest.value, registry);
     gc();
     console.log(`FULL build, run ${run}/${FULL_RUNS}…`);
     const attempt = await timed(() => fullBuild(fresh));

@@ -20,7 +20,10 @@ const body = {
     entityId: idParam,
     version: versionBody,
     mode: { type: 'string', enum: ['FULL', 'INCREMENTAL'] },
-    fromVersion: { ...fromVersionBody, description: 'INCREMENTAL only; default: the newest raw version below `version` (0 if none)' },
+    fromVersion: {
+      ...fromVersionBody,
+      description: 'INCREMENTAL only; default and only accepted base for a new version: the newest sliced version (0 if none)',
+    },
     cutover: { type: 'boolean', description: 'Move the active version to `version` when done (default true)' },
   },
 } as const;

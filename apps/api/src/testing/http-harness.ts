@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { startTestDynamo, type RequestCounter } from '@ivm/adapters-dynamodb';
 import { loadContractRegistry } from '@ivm/adapters-fs';
-import { createIvmServices, type IvmStores } from '@ivm/application';
-import { type ContractRegistry } from '@ivm/domain';
+import { createIvmServices } from '@ivm/application';
+import { type ContractRegistry, type Stores } from '@ivm/domain';
 import { createMetrics } from '../metrics';
 import { buildServer } from '../server';
 
@@ -35,7 +35,7 @@ export interface TestApi {
   /** Counts the DynamoDB requests the stores sent (reset it to measure one step). */
   readonly counter: RequestCounter;
   /** The stores under the API, to set up states the API cannot reach (a half-built version). */
-  readonly stores: IvmStores;
+  readonly stores: Stores;
   readonly registry: ContractRegistry;
   request(method: string, path: string, options?: RequestOptions): Promise<Answer>;
   close(): Promise<void>;

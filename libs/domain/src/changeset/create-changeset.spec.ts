@@ -49,7 +49,7 @@ describe('createChangeSet', () => {
       'add /status',
     ]);
     expect(changeSet.hash).toBe(changeSetHash(KEY, 0, 1, REFS.schemaRef, REFS.ruleSetRef, changeSet.changes));
-    expect(await stores.changeSets.get(T, KEY, 0, 1)).toEqual(changeSet);
+    expect(await stores.changeSets.get(T, KEY, 0, 1, REFS)).toEqual(changeSet);
   });
 
   it('diffs an edit as the changed fields only', async () => {
@@ -153,7 +153,7 @@ describe('createChangeSet', () => {
     expect(stores.changeSets.writes).toBe(0);
   });
 
-  it('refuses a stored change set computed under other contracts', async () => {
+  it('computes its own change set under the loaded contracts, beside one stored under others (a contract upgrade)', async () => {
     const stores = await storesWith(P1);
     const foreign: ChangeSetRecord = {
       tenantId: T,
@@ -166,7 +166,11 @@ describe('createChangeSet', () => {
       hash: 'x',
     };
     await stores.changeSets.putIfAbsent(foreign);
-    await expect(createChangeSet(registry, stores, { tenantId: T, entityKey: KEY, fromVersion: 0, toVersion: 1 })).rejects.toThrow(ContractMismatchError);
+    const { changeSet, created } = await createChangeSet(registry, stores, { tenantId: T, entityKey: KEY, fromVersion: 0, toVersion: 1 });
+    expect(created).toBe(true);
+    expect(changeSet.schemaRef).toEqual(REFS.schemaRef);
+    expect(await stores.changeSets.get(T, KEY, 0, 1, REFS)).toEqual(changeSet);
+    expect(await stores.changeSets.get(T, KEY, 0, 1, { schemaRef: foreign.schemaRef, ruleSetRef: foreign.ruleSetRef })).toEqual(foreign);
   });
 
   it('reports a concurrent writer that stored another hash as a conflict', async () => {

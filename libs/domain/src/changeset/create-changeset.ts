@@ -3,7 +3,7 @@ import type { ContractRef } from '../contracts/model';
 import type { ContractRegistry } from '../contracts/registry';
 import { ChangeSetConflictError, ContractMismatchError, InvalidChangeSetRangeError, NotFoundError } from '../errors';
 import { assertTenantId, assertVersion, parseEntityKey } from '../entity-keys/entity-keys';
-import type { Change, ChangeSetRecord } from '../ports/records';
+import type { Change, ChangeSetRecord, RawRecord } from '../ports/records';
 import type { ChangeSetStore, RawStore } from '../ports/stores';
 import { diffDocuments } from './diff';
 
@@ -23,14 +23,23 @@ export interface CreateChangeSetResult {
   readonly created: boolean;
 }
 
+/** Raw records the caller already read (a slicing has them from the head), so they are not read again. */
+export interface KnownRaws {
+  readonly from?: RawRecord;
+  readonly to?: RawRecord;
+}
+
 /**
- * createChangeSet (SPEC §5): load both versions, diff canonically, hash, conditional put.
- * The same key always yields the same hash; a stored change set with another hash is a conflict.
+ * createChangeSet (SPEC §5, §12): load both versions, diff canonically, hash, conditional put.
+ * The key includes the contract versions the diff was computed under, so a contract upgrade
+ * computes its own change set instead of refusing the ones stored before it. The same key always
+ * yields the same hash; a stored change set with another hash is a conflict.
  */
 export async function createChangeSet(
   registry: ContractRegistry,
   stores: { readonly raw: RawStore; readonly changeSets: ChangeSetStore },
   input: CreateChangeSetInput,
+  known: KnownRaws = {},
 ): Promise<CreateChangeSetResult> {
   assertTenantId(input.tenantId);
   const { entityType } = parseEntityKey(input.entityKey);
@@ -43,21 +52,12 @@ export async function createChangeSet(
   const ruleSetRef = { id: ruleSet.id, version: ruleSet.version };
   assertSameRef('EntitySchema', input.schemaRef, schemaRef);
   assertSameRef('RuleSet', input.ruleSetRef, ruleSetRef);
-
-  const stored = await stores.changeSets.get(input.tenantId, input.entityKey, input.fromVersion, input.toVersion);
-  // Stored change sets are immutable: trust one computed under the same contracts, refuse one computed under others.
-  if (stored) {
-    assertSameRef('EntitySchema', stored.schemaRef, schemaRef);
-    assertSameRef('RuleSet', stored.ruleSetRef, ruleSetRef);
-    return { changeSet: stored, created: false };
-  }
   const [from, to] = await Promise.all([
-    input.fromVersion === 0 ? undefined : stores.raw.get(input.tenantId, input.entityKey, input.fromVersion),
-    stores.raw.get(input.tenantId, input.entityKey, input.toVersion),
+    input.fromVersion === 0 ? undefined : (known.from ?? stores.raw.get(input.tenantId, input.entityKey, input.fromVersion)),
+    known.to ?? stores.raw.get(input.tenantId, input.entityKey, input.toVersion),
   ]);
   if (input.fromVersion !== 0 && !from) throw new NotFoundError(`${input.entityKey} version ${input.fromVersion}`);
   if (!to) throw new NotFoundError(`${input.entityKey} version ${input.toVersion}`);
-
   const changes = diffDocuments(schema, from?.data ?? undefined, to.data ?? undefined);
   const record: ChangeSetRecord = {
     tenantId: input.tenantId,
@@ -69,6 +69,7 @@ export async function createChangeSet(
     changes,
     hash: changeSetHash(input.entityKey, input.fromVersion, input.toVersion, schemaRef, ruleSetRef, changes),
   };
+  // Put first: a stored twin is found by the failed condition, not by a read before every put.
   const put = await stores.changeSets.putIfAbsent(record);
   return put.stored ? { changeSet: record, created: true } : same(put.existing, record);
 }

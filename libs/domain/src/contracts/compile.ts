@@ -2,12 +2,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { JsonObject } from '../canonical/canonical-json';
 import { formatPointer, parsePath, PathSyntaxError, type PathSegments, WILDCARD } from '../paths/path';
 import { createAjv } from '../raw/ajv';
-import {
-  entitySchemaFileSchema,
-  ruleSetFileSchema,
-  sinkFileSchema,
-  viewFileSchema,
-} from './contract-file-schemas';
+import { entitySchemaFileSchema, ruleSetFileSchema, sinkFileSchema, viewFileSchema } from './contract-file-schemas';
 import type {
   ArrayDiffRule,
   Contract,

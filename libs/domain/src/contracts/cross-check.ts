@@ -3,15 +3,7 @@ import { covers, formatPointer, overlaps, type PathSegments } from '../paths/pat
 import { createAjv } from '../raw/ajv';
 import { changePatterns } from './change-patterns';
 import { pointerIn } from './compile';
-import type {
-  Contract,
-  EntitySchemaContract,
-  ImpactRule,
-  RuleSetContract,
-  SinkContract,
-  SliceSpec,
-  ViewContract,
-} from './model';
+import type { Contract, EntitySchemaContract, ImpactRule, RuleSetContract, SinkContract, SliceSpec, ViewContract } from './model';
 import type { Problems } from './problems';
 
 const DOC_ID_PLACEHOLDERS = new Set(['tenantId', 'entityType', 'entityId', 'entityKey']);
@@ -58,12 +50,20 @@ function checkEntitySchema(schema: EntitySchemaContract, problems: Problems): vo
   for (const [pointer, rule] of schema.arrays) {
     const node = schemaNodeAt(schema, pointer);
     if (!isJsonObject(node) || node['type'] !== 'array') {
-      problems.add(schema.file, pointerIn(schema, `/arrays/${pointer.replace(/~/g, '~0').replace(/\//g, '~1')}`), `"${pointer}" is not an array property of the schema`);
+      problems.add(
+        schema.file,
+        pointerIn(schema, `/arrays/${pointer.replace(/~/g, '~0').replace(/\//g, '~1')}`),
+        `"${pointer}" is not an array property of the schema`,
+      );
     } else if (rule.mode === 'keyed') {
       const items = node['items'];
       const itemProps = isJsonObject(items) ? items['properties'] : undefined;
       if (!isJsonObject(itemProps) || itemProps[rule.key] === undefined) {
-        problems.add(schema.file, pointerIn(schema, `/arrays/${pointer.replace(/~/g, '~0').replace(/\//g, '~1')}/key`), `array members of "${pointer}" have no property "${rule.key}"`);
+        problems.add(
+          schema.file,
+          pointerIn(schema, `/arrays/${pointer.replace(/~/g, '~0').replace(/\//g, '~1')}/key`),
+          `array members of "${pointer}" have no property "${rule.key}"`,
+        );
       }
     }
   }
@@ -73,12 +73,17 @@ function schemaNodeAt(schema: EntitySchemaContract, pointer: string): unknown {
   let node: unknown = schema.jsonSchema;
   for (const segment of pointer.split('/').slice(1)) {
     if (!isJsonObject(node)) return undefined;
-    node = segment === '*' ? (node['items'] ?? node['additionalProperties']) : (isJsonObject(node['properties']) ? node['properties'][segment] : undefined);
+    node = segment === '*' ? (node['items'] ?? node['additionalProperties']) : isJsonObject(node['properties']) ? node['properties'][segment] : undefined;
   }
   return node;
 }
 
-function checkRuleSet(ruleSet: RuleSetContract, schemas: readonly EntitySchemaContract[], schemaByType: Map<string, EntitySchemaContract>, problems: Problems): void {
+function checkRuleSet(
+  ruleSet: RuleSetContract,
+  schemas: readonly EntitySchemaContract[],
+  schemaByType: Map<string, EntitySchemaContract>,
+  problems: Problems,
+): void {
   const add = (pointer: string, message: string): void => problems.add(ruleSet.file, pointerIn(ruleSet, pointer), message);
   const schema = schemas.find((s) => s.id === ruleSet.schema.id && s.version === ruleSet.schema.version);
   if (!schema) {
@@ -134,7 +139,8 @@ function checkRuleSet(ruleSet: RuleSetContract, schemas: readonly EntitySchemaCo
     if (indexTypes.has(index.type)) add(`${at}/type`, `index "${index.type}" is declared twice`);
     indexTypes.add(index.type);
     if (!sliceTypes.has(index.fromSlice)) add(`${at}/fromSlice`, `unknown slice type "${index.fromSlice}"`);
-    else if (!fieldsOf(ruleSet, index.fromSlice).has(index.selector[0] ?? '')) add(`${at}/selector/path`, `${index.selectorText} is not a field of ${index.fromSlice}`);
+    else if (!fieldsOf(ruleSet, index.fromSlice).has(index.selector[0] ?? ''))
+      add(`${at}/selector/path`, `${index.selectorText} is not a field of ${index.fromSlice}`);
     const placeholders = [...index.format.matchAll(/\{([^}]*)\}/g)].map((m) => m[1] ?? '');
     // All three keep keys of different indexes and entity types apart, so index deltas never collide.
     for (const required of ['indexType', 'value', 'entityType']) {
@@ -162,18 +168,51 @@ function checkSoundness(ruleSet: RuleSetContract, schema: EntitySchemaContract, 
   const patterns = changePatterns(schema);
   ruleSet.slices.forEach((slice: SliceSpec, i) => {
     for (const field of slice.fields) {
-      requireCovered(patterns, field.path, field.pathText, ruleSet.impactMap, slice.type, ruleSet.file, pointerIn(ruleSet, `/slices/${i}/fields/${field.name}`), pointerIn(ruleSet, '/impactMap'), `${schema.entityType}`, problems);
+      requireCovered(
+        patterns,
+        field.path,
+        field.pathText,
+        ruleSet.impactMap,
+        slice.type,
+        ruleSet.file,
+        pointerIn(ruleSet, `/slices/${i}/fields/${field.name}`),
+        pointerIn(ruleSet, '/impactMap'),
+        `${schema.entityType}`,
+        problems,
+      );
     }
     for (const joinName of slice.joins) {
       const join = ruleSet.joins.find((j) => j.name === joinName);
       if (!join) continue;
       const j = ruleSet.joins.indexOf(join);
-      requireCovered(patterns, join.keyResolver, join.keyResolverText, ruleSet.impactMap, slice.type, ruleSet.file, pointerIn(ruleSet, `/joins/${j}/keyResolver`), pointerIn(ruleSet, '/impactMap'), schema.entityType, problems);
+      requireCovered(
+        patterns,
+        join.keyResolver,
+        join.keyResolverText,
+        ruleSet.impactMap,
+        slice.type,
+        ruleSet.file,
+        pointerIn(ruleSet, `/joins/${j}/keyResolver`),
+        pointerIn(ruleSet, '/impactMap'),
+        schema.entityType,
+        problems,
+      );
       const joined = schemaByType.get(join.entityType);
       if (!joined) continue;
       const joinedPatterns = changePatterns(joined);
       for (const field of join.projection) {
-        requireCovered(joinedPatterns, field.path, field.pathText, join.impact, slice.type, ruleSet.file, pointerIn(ruleSet, `/joins/${j}/projection/${field.name}`), pointerIn(ruleSet, `/joins/${j}/impact`), join.entityType, problems);
+        requireCovered(
+          joinedPatterns,
+          field.path,
+          field.pathText,
+          join.impact,
+          slice.type,
+          ruleSet.file,
+          pointerIn(ruleSet, `/joins/${j}/projection/${field.name}`),
+          pointerIn(ruleSet, `/joins/${j}/impact`),
+          join.entityType,
+          problems,
+        );
       }
     }
   });
@@ -210,7 +249,8 @@ function checkView(view: ViewContract, ruleSetByType: Map<string, RuleSetContrac
     return;
   }
   view.slices.forEach((type, i) => {
-    if (!ruleSet.slices.some((s) => s.type === type)) problems.add(view.file, pointerIn(view, `/slices/${i}`), `RuleSet ${ruleSet.id} has no slice type "${type}"`);
+    if (!ruleSet.slices.some((s) => s.type === type))
+      problems.add(view.file, pointerIn(view, `/slices/${i}`), `RuleSet ${ruleSet.id} has no slice type "${type}"`);
   });
   for (const field of view.fields) {
     const at = `/fields/${field.name}`;
@@ -220,7 +260,10 @@ function checkView(view: ViewContract, ruleSetByType: Map<string, RuleSetContrac
     }
     const slice = ruleSet.slices.find((s) => s.type === field.slice);
     if (!slice) continue;
-    const names = new Set([...slice.fields.map((f) => f.name), ...slice.joins.flatMap((j) => ruleSet.joins.find((x) => x.name === j)?.projection.map((f) => f.name) ?? [])]);
+    const names = new Set([
+      ...slice.fields.map((f) => f.name),
+      ...slice.joins.flatMap((j) => ruleSet.joins.find((x) => x.name === j)?.projection.map((f) => f.name) ?? []),
+    ]);
     if (!names.has(field.path[0] ?? '')) problems.add(view.file, pointerIn(view, `${at}/path`), `${field.pathText} is not a field of ${field.slice}`);
   }
 }
@@ -231,9 +274,11 @@ function checkSink(sink: SinkContract, viewIds: Set<string>, ruleSetByType: Map<
   } else {
     const ruleSet = ruleSetByType.get(sink.source.entityType);
     if (!ruleSet) problems.add(sink.file, pointerIn(sink, '/source/entityType'), `no RuleSet declares entity type "${sink.source.entityType}"`);
-    else sink.source.slices.forEach((type, i) => {
-      if (!ruleSet.slices.some((s) => s.type === type)) problems.add(sink.file, pointerIn(sink, `/source/slices/${i}`), `RuleSet ${ruleSet.id} has no slice type "${type}"`);
-    });
+    else
+      sink.source.slices.forEach((type, i) => {
+        if (!ruleSet.slices.some((s) => s.type === type))
+          problems.add(sink.file, pointerIn(sink, `/source/slices/${i}`), `RuleSet ${ruleSet.id} has no slice type "${type}"`);
+      });
   }
   for (const m of sink.docId.matchAll(/\{([^}]*)\}/g)) {
     if (!DOC_ID_PLACEHOLDERS.has(m[1] ?? '')) problems.add(sink.file, pointerIn(sink, '/docId'), `unknown placeholder {${m[1]}}`);

@@ -3,7 +3,6 @@ import { ContractValidationError, type ErrorDetail } from '../errors';
 import { type ContractSource } from './model';
 import { ContractRegistry } from './registry';
 
-
 const textOf = (path: string): string => sampleContractSources().find((s) => s.path === path)?.text ?? '';
 
 /** `validate` lists exactly these problems, and `fromSources` refuses the set with the same details. */
@@ -30,153 +29,197 @@ const VIEW = 'views/product-detail.yaml';
 
 describe('ContractRegistry refuses broken contract sets, naming file and JSON pointer', () => {
   it('invalid YAML, with its line', () => {
-    expectProblems(sampleSourcesWith(SINK, (t) => `${t}kind: Sink\n`), [
-      { path: `${SINK}#/`, message: msg('is not valid YAML (line 9, column 1): Map keys must be unique') },
-    ]);
+    expectProblems(
+      sampleSourcesWith(SINK, (t) => `${t}kind: Sink\n`),
+      [{ path: `${SINK}#/`, message: msg('is not valid YAML (line 9, column 1): Map keys must be unique') }],
+    );
   });
 
   it('an unknown kind', () => {
-    expectProblems(sampleSourcesWith(SINK, (t) => t.replace('kind: Sink', 'kind: Sinc')), [
-      { path: `${SINK}#/kind`, message: 'must be one of EntitySchema, RuleSet, View, Sink (got "Sinc")' },
-    ]);
+    expectProblems(
+      sampleSourcesWith(SINK, (t) => t.replace('kind: Sink', 'kind: Sinc')),
+      [{ path: `${SINK}#/kind`, message: 'must be one of EntitySchema, RuleSet, View, Sink (got "Sinc")' }],
+    );
   });
 
   it('a missing required field', () => {
-    expectProblems(sampleSourcesWith(SINK, (t) => t.replace('target: { index: products }\n', '')), [
-      { path: `${SINK}#/target`, message: "must have required property 'target'" },
-    ]);
+    expectProblems(
+      sampleSourcesWith(SINK, (t) => t.replace('target: { index: products }\n', '')),
+      [{ path: `${SINK}#/target`, message: "must have required property 'target'" }],
+    );
   });
 
   it('a version that is not SemVer', () => {
-    expectProblems(sampleSourcesWith(SINK, (t) => t.replace('version: 1.0.0', 'version: v1.0.0')), [
-      { path: `${SINK}#/version`, message: msg('must match pattern') },
-    ]);
+    expectProblems(
+      sampleSourcesWith(SINK, (t) => t.replace('version: 1.0.0', 'version: v1.0.0')),
+      [{ path: `${SINK}#/version`, message: msg('must match pattern') }],
+    );
   });
 
   it('an extra property', () => {
-    expectProblems(sampleSourcesWith(SINK, (t) => `${t}colour: blue\n`), [{ path: `${SINK}#/colour`, message: 'is not an allowed property' }]);
+    expectProblems(
+      sampleSourcesWith(SINK, (t) => `${t}colour: blue\n`),
+      [{ path: `${SINK}#/colour`, message: 'is not an allowed property' }],
+    );
   });
 
   it('the same id declared in two files', () => {
-    expectProblems([...sampleContractSources(), { path: 'sinks/copy.yaml', text: textOf(SINK) }], [
-      // Files are read in path order, so the later file is the duplicate.
-      { path: `${SINK}#/id`, message: 'Sink "opensearch-products" is also declared in sinks/copy.yaml' },
-    ]);
+    expectProblems(
+      [...sampleContractSources(), { path: 'sinks/copy.yaml', text: textOf(SINK) }],
+      [
+        // Files are read in path order, so the later file is the duplicate.
+        { path: `${SINK}#/id`, message: 'Sink "opensearch-products" is also declared in sinks/copy.yaml' },
+      ],
+    );
   });
 
   it('two EntitySchemas for one entity type', () => {
     const twin = textOf('schemas/brand.yaml').replace('id: brand\n', 'id: brand2\n');
-    expectProblems([...sampleContractSources(), { path: 'schemas/brand2.yaml', text: twin }], [
-      { path: 'schemas/brand2.yaml#/entityType', message: 'another EntitySchema already declares entity type "brand" (schemas/brand.yaml)' },
-    ]);
+    expectProblems(
+      [...sampleContractSources(), { path: 'schemas/brand2.yaml', text: twin }],
+      [{ path: 'schemas/brand2.yaml#/entityType', message: 'another EntitySchema already declares entity type "brand" (schemas/brand.yaml)' }],
+    );
   });
 
   it('a RuleSet that references an unknown schema version', () => {
-    expectProblems(sampleSourcesWith('rulesets/brand.yaml', (t) => t.replace('schema: { id: brand, version: 1.0.0 }', 'schema: { id: brand, version: 2.0.0 }')), [
-      { path: 'rulesets/brand.yaml#/schema', message: 'no EntitySchema brand@2.0.0 is loaded' },
-    ]);
+    expectProblems(
+      sampleSourcesWith('rulesets/brand.yaml', (t) => t.replace('schema: { id: brand, version: 1.0.0 }', 'schema: { id: brand, version: 2.0.0 }')),
+      [{ path: 'rulesets/brand.yaml#/schema', message: 'no EntitySchema brand@2.0.0 is loaded' }],
+    );
   });
 
   it('an impactMap that names an unknown slice type', () => {
-    expectProblems(sampleSourcesWith(PRODUCT_RULES, (t) => t.replace('{ path: /price, slices: [PRODUCT_PRICE] }', '{ path: /price, slices: [PRODUCT_PRICE, PRODUCT_STOCK] }')), [
-      { path: `${PRODUCT_RULES}#/impactMap/6/slices`, message: 'unknown slice type "PRODUCT_STOCK"' },
-    ]);
+    expectProblems(
+      sampleSourcesWith(PRODUCT_RULES, (t) =>
+        t.replace('{ path: /price, slices: [PRODUCT_PRICE] }', '{ path: /price, slices: [PRODUCT_PRICE, PRODUCT_STOCK] }'),
+      ),
+      [{ path: `${PRODUCT_RULES}#/impactMap/6/slices`, message: 'unknown slice type "PRODUCT_STOCK"' }],
+    );
   });
 
   it('an unsound impactMap: PRODUCT_CORE reads /name but no selector maps /name to it', () => {
-    expectProblems(sampleSourcesWith(PRODUCT_RULES, (t) => t.replace('  - { path: /name, slices: [PRODUCT_CORE] }\n', '')), [
-      { path: `${PRODUCT_RULES}#/impactMap`, message: 'PRODUCT_CORE reads /name, but no selector maps a change at /name to PRODUCT_CORE' },
-    ]);
+    expectProblems(
+      sampleSourcesWith(PRODUCT_RULES, (t) => t.replace('  - { path: /name, slices: [PRODUCT_CORE] }\n', '')),
+      [{ path: `${PRODUCT_RULES}#/impactMap`, message: 'PRODUCT_CORE reads /name, but no selector maps a change at /name to PRODUCT_CORE' }],
+    );
   });
 
   it('an unsound impactMap: PRODUCT_PRICE reads /price but no selector maps /price to it', () => {
-    expectProblems(sampleSourcesWith(PRODUCT_RULES, (t) => t.replace('  - { path: /price, slices: [PRODUCT_PRICE] }\n', '')), [
-      { path: `${PRODUCT_RULES}#/impactMap`, message: 'PRODUCT_PRICE reads /price, but no selector maps a change at /price to PRODUCT_PRICE' },
-    ]);
+    expectProblems(
+      sampleSourcesWith(PRODUCT_RULES, (t) => t.replace('  - { path: /price, slices: [PRODUCT_PRICE] }\n', '')),
+      [{ path: `${PRODUCT_RULES}#/impactMap`, message: 'PRODUCT_PRICE reads /price, but no selector maps a change at /price to PRODUCT_PRICE' }],
+    );
   });
 
   it('an unsound join impact: the enriched slice reads brand /name but the join impact does not map it', () => {
-    expectProblems(sampleSourcesWith(PRODUCT_RULES, (t) => t.replace('      - { path: /name, slices: [PRODUCT_BRAND_ENRICHED] }\n', '')), [
-      { path: `${PRODUCT_RULES}#/joins/0/impact`, message: 'PRODUCT_BRAND_ENRICHED reads /name, but no selector maps a change at /name to PRODUCT_BRAND_ENRICHED' },
-    ]);
+    expectProblems(
+      sampleSourcesWith(PRODUCT_RULES, (t) => t.replace('      - { path: /name, slices: [PRODUCT_BRAND_ENRICHED] }\n', '')),
+      [
+        {
+          path: `${PRODUCT_RULES}#/joins/0/impact`,
+          message: 'PRODUCT_BRAND_ENRICHED reads /name, but no selector maps a change at /name to PRODUCT_BRAND_ENRICHED',
+        },
+      ],
+    );
   });
 
   it('a join whose index is not declared', () => {
-    expectProblems(sampleSourcesWith(PRODUCT_RULES, (t) => t.replace('    index: brand\n', '    index: maker\n')), [
-      { path: `${PRODUCT_RULES}#/joins/0/index`, message: 'index "maker" is not declared; fan-out from brand needs it to find parents by key' },
-    ]);
+    expectProblems(
+      sampleSourcesWith(PRODUCT_RULES, (t) => t.replace('    index: brand\n', '    index: maker\n')),
+      [{ path: `${PRODUCT_RULES}#/joins/0/index`, message: 'index "maker" is not declared; fan-out from brand needs it to find parents by key' }],
+    );
   });
 
   it('an index whose selector is not a field of its fromSlice', () => {
-    expectProblems(sampleSourcesWith(PRODUCT_RULES, (t) => t.replace('"category_ids[*]"', '"tags[*]"')), [
-      { path: `${PRODUCT_RULES}#/indexes/1/selector/path`, message: 'tags[*] is not a field of PRODUCT_CORE' },
-    ]);
+    expectProblems(
+      sampleSourcesWith(PRODUCT_RULES, (t) => t.replace('"category_ids[*]"', '"tags[*]"')),
+      [{ path: `${PRODUCT_RULES}#/indexes/1/selector/path`, message: 'tags[*] is not a field of PRODUCT_CORE' }],
+    );
   });
 
   it('an index key format without {value}, or with an unknown placeholder', () => {
     const brandFormat = 'indexKey: { format: "IDX#{indexType}#{value}#{entityType}" }\n  - type: category';
-    expectProblems(sampleSourcesWith(PRODUCT_RULES, (t) => t.replace(brandFormat, 'indexKey: { format: "IDX#{indexType}#{entityType}" }\n  - type: category')), [
-      { path: `${PRODUCT_RULES}#/indexes/0/indexKey/format`, message: 'must contain {value}' },
-    ]);
-    expectProblems(sampleSourcesWith(PRODUCT_RULES, (t) => t.replace(brandFormat, 'indexKey: { format: "IDX#{indexType}#{value}#{entityType}#{tenant}" }\n  - type: category')), [
-      { path: `${PRODUCT_RULES}#/indexes/0/indexKey/format`, message: 'unknown placeholder {tenant}' },
-    ]);
+    expectProblems(
+      sampleSourcesWith(PRODUCT_RULES, (t) => t.replace(brandFormat, 'indexKey: { format: "IDX#{indexType}#{entityType}" }\n  - type: category')),
+      [{ path: `${PRODUCT_RULES}#/indexes/0/indexKey/format`, message: 'must contain {value}' }],
+    );
+    expectProblems(
+      sampleSourcesWith(PRODUCT_RULES, (t) =>
+        t.replace(brandFormat, 'indexKey: { format: "IDX#{indexType}#{value}#{entityType}#{tenant}" }\n  - type: category'),
+      ),
+      [{ path: `${PRODUCT_RULES}#/indexes/0/indexKey/format`, message: 'unknown placeholder {tenant}' }],
+    );
   });
 
   it('a projection path that is not in the schema (a typo)', () => {
-    expectProblems(sampleSourcesWith('rulesets/category.yaml', (t) => t.replace('parent_id: /parent_id', 'parent_id: /parent_idd')), [
-      { path: 'rulesets/category.yaml#/slices/0/fields/parent_id', message: '/parent_idd is not a path of the category schema' },
-    ]);
+    expectProblems(
+      sampleSourcesWith('rulesets/category.yaml', (t) => t.replace('parent_id: /parent_id', 'parent_id: /parent_idd')),
+      [{ path: 'rulesets/category.yaml#/slices/0/fields/parent_id', message: '/parent_idd is not a path of the category schema' }],
+    );
   });
 
   it('a keyResolver with a wildcard', () => {
     const problems = ContractRegistry.validate(sampleSourcesWith(PRODUCT_RULES, (t) => t.replace('keyResolver: /brand_id', 'keyResolver: /category_ids/*')));
-    expectProblems(sampleSourcesWith(PRODUCT_RULES, (t) => t.replace('keyResolver: /brand_id', 'keyResolver: /category_ids/*')), [
-      { path: `${PRODUCT_RULES}#/joins/0/keyResolver`, message: 'path "/category_ids/*" may not contain a wildcard here' },
-      // The RuleSet did not compile, so the view that reads it has no RuleSet.
-      { path: `${VIEW}#/root`, message: 'no RuleSet declares entity type "product"' },
-    ]);
+    expectProblems(
+      sampleSourcesWith(PRODUCT_RULES, (t) => t.replace('keyResolver: /brand_id', 'keyResolver: /category_ids/*')),
+      [
+        { path: `${PRODUCT_RULES}#/joins/0/keyResolver`, message: 'path "/category_ids/*" may not contain a wildcard here' },
+        // The RuleSet did not compile, so the view that reads it has no RuleSet.
+        { path: `${VIEW}#/root`, message: 'no RuleSet declares entity type "product"' },
+      ],
+    );
     expect(problems).toHaveLength(2);
   });
 
-  it('a view field whose slice is not among the view\'s slices', () => {
-    expectProblems(sampleSourcesWith(VIEW, (t) => t.replace('slices: [PRODUCT_CORE, PRODUCT_PRICE, PRODUCT_BRAND_ENRICHED]', 'slices: [PRODUCT_CORE, PRODUCT_BRAND_ENRICHED]')), [
-      { path: `${VIEW}#/fields/currency/slice`, message: '"PRODUCT_PRICE" is not one of the view\'s slices' },
-      { path: `${VIEW}#/fields/price/slice`, message: '"PRODUCT_PRICE" is not one of the view\'s slices' },
-    ]);
+  it("a view field whose slice is not among the view's slices", () => {
+    expectProblems(
+      sampleSourcesWith(VIEW, (t) =>
+        t.replace('slices: [PRODUCT_CORE, PRODUCT_PRICE, PRODUCT_BRAND_ENRICHED]', 'slices: [PRODUCT_CORE, PRODUCT_BRAND_ENRICHED]'),
+      ),
+      [
+        { path: `${VIEW}#/fields/currency/slice`, message: '"PRODUCT_PRICE" is not one of the view\'s slices' },
+        { path: `${VIEW}#/fields/price/slice`, message: '"PRODUCT_PRICE" is not one of the view\'s slices' },
+      ],
+    );
   });
 
   it('a view field path that is not a field of its slice', () => {
-    expectProblems(sampleSourcesWith(VIEW, (t) => t.replace('path: /brand_name', 'path: /brand_title')), [
-      { path: `${VIEW}#/fields/brand_name/path`, message: '/brand_title is not a field of PRODUCT_BRAND_ENRICHED' },
-    ]);
+    expectProblems(
+      sampleSourcesWith(VIEW, (t) => t.replace('path: /brand_name', 'path: /brand_title')),
+      [{ path: `${VIEW}#/fields/brand_name/path`, message: '/brand_title is not a field of PRODUCT_BRAND_ENRICHED' }],
+    );
   });
 
   it('a view whose root has no RuleSet', () => {
-    expectProblems(sampleSourcesWith(VIEW, (t) => t.replace('root: product', 'root: warehouse')), [
-      { path: `${VIEW}#/root`, message: 'no RuleSet declares entity type "warehouse"' },
-    ]);
+    expectProblems(
+      sampleSourcesWith(VIEW, (t) => t.replace('root: product', 'root: warehouse')),
+      [{ path: `${VIEW}#/root`, message: 'no RuleSet declares entity type "warehouse"' }],
+    );
   });
 
   it('a sink that points at an unknown view', () => {
-    expectProblems(sampleSourcesWith(SINK, (t) => t.replace('source: { view: product-detail }', 'source: { view: product-list }')), [
-      { path: `${SINK}#/source/view`, message: 'no View "product-list" is loaded' },
-    ]);
+    expectProblems(
+      sampleSourcesWith(SINK, (t) => t.replace('source: { view: product-detail }', 'source: { view: product-list }')),
+      [{ path: `${SINK}#/source/view`, message: 'no View "product-list" is loaded' }],
+    );
   });
 
   it('a sink docId with an unknown placeholder', () => {
-    expectProblems(sampleSourcesWith(SINK, (t) => t.replace('docId: "{tenantId}:{entityId}"', 'docId: "{tenant}:{entityId}"')), [
-      { path: `${SINK}#/docId`, message: 'unknown placeholder {tenant}' },
-    ]);
+    expectProblems(
+      sampleSourcesWith(SINK, (t) => t.replace('docId: "{tenantId}:{entityId}"', 'docId: "{tenant}:{entityId}"')),
+      [{ path: `${SINK}#/docId`, message: 'unknown placeholder {tenant}' }],
+    );
   });
 
   it('an idField that is not a required string', () => {
-    expectProblems(sampleSourcesWith('schemas/category.yaml', (t) => t.replace('idField: category_id', 'idField: parent_id')), [
-      { path: 'schemas/category.yaml#/idField', message: '"parent_id" must be a required string property of the schema' },
-    ]);
-    expectProblems(sampleSourcesWith('schemas/product.yaml', (t) => t.replace('idField: sku', 'idField: price')), [
-      { path: 'schemas/product.yaml#/idField', message: '"price" must be a required string property of the schema' },
-    ]);
+    expectProblems(
+      sampleSourcesWith('schemas/category.yaml', (t) => t.replace('idField: category_id', 'idField: parent_id')),
+      [{ path: 'schemas/category.yaml#/idField', message: '"parent_id" must be a required string property of the schema' }],
+    );
+    expectProblems(
+      sampleSourcesWith('schemas/product.yaml', (t) => t.replace('idField: sku', 'idField: price')),
+      [{ path: 'schemas/product.yaml#/idField', message: '"price" must be a required string property of the schema' }],
+    );
   });
 });
 
@@ -212,8 +255,19 @@ describe('ContractRegistry reports every problem of a set, deterministically', (
   });
 
   it('validate never throws for garbage input', () => {
-    expect(() => ContractRegistry.validate([{ path: 'a.yaml', text: '{{{{' }, { path: 'b.json', text: 'null' }, { path: 'c.yaml', text: 'kind: 42' }])).not.toThrow();
-    expect(ContractRegistry.validate([{ path: 'b.json', text: 'null' }, { path: 'c.yaml', text: 'kind: 42' }])).toEqual([
+    expect(() =>
+      ContractRegistry.validate([
+        { path: 'a.yaml', text: '{{{{' },
+        { path: 'b.json', text: 'null' },
+        { path: 'c.yaml', text: 'kind: 42' },
+      ]),
+    ).not.toThrow();
+    expect(
+      ContractRegistry.validate([
+        { path: 'b.json', text: 'null' },
+        { path: 'c.yaml', text: 'kind: 42' },
+      ]),
+    ).toEqual([
       { path: 'b.json#/', message: 'a contract is a mapping with kind, id and version' },
       { path: 'c.yaml#/kind', message: 'must be one of EntitySchema, RuleSet, View, Sink (got 42)' },
     ]);

@@ -45,7 +45,14 @@ describe('ContractRegistry with the sample catalog', () => {
 
   it('looks up the product schema with its id field and array rules', () => {
     const schema = registry.schema('product');
-    expect(schema).toMatchObject({ kind: 'EntitySchema', id: 'product', version: '1.0.0', entityType: 'product', idField: 'sku', file: 'schemas/product.yaml' });
+    expect(schema).toMatchObject({
+      kind: 'EntitySchema',
+      id: 'product',
+      version: '1.0.0',
+      entityType: 'product',
+      idField: 'sku',
+      file: 'schemas/product.yaml',
+    });
     expect([...schema.arrays]).toEqual([['/category_ids', { mode: 'whole' }]]);
     expect(registry.schema('brand').idField).toBe('brand_id');
     expect(registry.schema('category').idField).toBe('category_id');
@@ -71,10 +78,24 @@ describe('ContractRegistry with the sample catalog', () => {
     ]);
     expect(ruleSet.indexes).toEqual([
       { type: 'brand', fromSlice: 'PRODUCT_CORE', selector: ['brand_id'], selectorText: '/brand_id', format: 'IDX#{indexType}#{value}#{entityType}' },
-      { type: 'category', fromSlice: 'PRODUCT_CORE', selector: ['category_ids', '*'], selectorText: 'category_ids[*]', format: 'IDX#{indexType}#{value}#{entityType}' },
+      {
+        type: 'category',
+        fromSlice: 'PRODUCT_CORE',
+        selector: ['category_ids', '*'],
+        selectorText: 'category_ids[*]',
+        format: 'IDX#{indexType}#{value}#{entityType}',
+      },
     ]);
     const join = ruleSet.joins[0];
-    expect(join).toMatchObject({ name: 'brand', entityType: 'brand', keyResolver: ['brand_id'], relation: 'MANY_TO_ONE', versionRule: 'LATEST', index: 'brand', maxFanoutPerBatch: 500 });
+    expect(join).toMatchObject({
+      name: 'brand',
+      entityType: 'brand',
+      keyResolver: ['brand_id'],
+      relation: 'MANY_TO_ONE',
+      versionRule: 'LATEST',
+      index: 'brand',
+      maxFanoutPerBatch: 500,
+    });
     expect(join?.projection).toEqual([{ name: 'brand_name', path: ['name'], pathText: '/name' }]);
   });
 
@@ -92,7 +113,12 @@ describe('ContractRegistry with the sample catalog', () => {
       'sku<-PRODUCT_CORE/sku',
       'status<-PRODUCT_CORE/status',
     ]);
-    expect(registry.sink('opensearch-products')).toMatchObject({ type: 'opensearch', source: { view: 'product-detail' }, target: { index: 'products' }, docId: '{tenantId}:{entityId}' });
+    expect(registry.sink('opensearch-products')).toMatchObject({
+      type: 'opensearch',
+      source: { view: 'product-detail' },
+      target: { index: 'products' },
+      docId: '{tenantId}:{entityId}',
+    });
   });
 
   it('finds the joins that read brand, and none that read product', () => {

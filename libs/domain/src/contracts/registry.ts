@@ -1,24 +1,10 @@
 import type { ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
-import {
-  ContractValidationError,
-  UnknownContractError,
-  UnknownEntityTypeError,
-  type ErrorDetail,
-} from '../errors';
+import { ContractValidationError, UnknownContractError, UnknownEntityTypeError, type ErrorDetail } from '../errors';
 import { createAjv } from '../raw/ajv';
 import { compileContract } from './compile';
 import { crossCheck } from './cross-check';
-import type {
-  Contract,
-  ContractSource,
-  ContractSummary,
-  EntitySchemaContract,
-  JoinSpec,
-  RuleSetContract,
-  SinkContract,
-  ViewContract,
-} from './model';
+import type { Contract, ContractSource, ContractSummary, EntitySchemaContract, JoinSpec, RuleSetContract, SinkContract, ViewContract } from './model';
 import { Problems } from './problems';
 
 /** A RuleSet's join that reads a given entity type: where fan-out starts when that entity changes. */
@@ -98,9 +84,7 @@ export class ContractRegistry {
 
   /** `[{kind, id, version}]`, sorted by kind then id. */
   list(): ContractSummary[] {
-    return this.contracts
-      .map(({ kind, id, version }) => ({ kind, id, version }))
-      .sort((a, b) => (a.kind + '\0' + a.id < b.kind + '\0' + b.id ? -1 : 1));
+    return this.contracts.map(({ kind, id, version }) => ({ kind, id, version })).sort((a, b) => (a.kind + '\0' + a.id < b.kind + '\0' + b.id ? -1 : 1));
   }
 
   entityTypes(): string[] {

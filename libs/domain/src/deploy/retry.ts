@@ -6,12 +6,14 @@ import type { Outcome } from './outcome';
 
 export type ErrorClass = 'TRANSIENT' | 'INVARIANT_VIOLATION' | 'CONCURRENCY_CONFLICT';
 
+// Domain errors that a later attempt may not meet again: a store that did not answer.
+const TRANSIENT_CODES: ReadonlySet<string> = new Set(['TRANSIENT', 'STORE_UNAVAILABLE']);
 // Domain errors that mean "someone else got there first", not "this input is wrong".
 const CONFLICT_CODES: ReadonlySet<string> = new Set(['CONCURRENCY_CONFLICT', 'SLICE_WRITE_CONFLICT', 'LEASE_LOST']);
 
 /**
  * Total classification of anything a task run can throw.
- * - TransientError → TRANSIENT; ConcurrencyConflictError and the other conflict codes → CONFLICT.
+ * - TransientError and StoreUnavailableError → TRANSIENT; ConcurrencyConflictError and the other conflict codes → CONFLICT.
  * - Every other DomainError → INVARIANT_VIOLATION: the domain is deterministic, so the same
  *   inputs would raise the same error again and a retry only delays the failure.
  * - Anything that is not a DomainError → TRANSIENT. Such errors come from I/O below the
@@ -21,7 +23,7 @@ const CONFLICT_CODES: ReadonlySet<string> = new Set(['CONCURRENCY_CONFLICT', 'SL
  */
 export function classify(error: unknown): ErrorClass {
   if (!(error instanceof DomainError)) return 'TRANSIENT';
-  if (error.code === 'TRANSIENT') return 'TRANSIENT';
+  if (TRANSIENT_CODES.has(error.code)) return 'TRANSIENT';
   if (CONFLICT_CODES.has(error.code)) return 'CONCURRENCY_CONFLICT';
   return 'INVARIANT_VIOLATION';
 }

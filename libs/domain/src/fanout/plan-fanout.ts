@@ -4,16 +4,18 @@ import { MissingIndexError } from '../errors';
 import { joinImpactedSliceTypes } from '../impact/impact-map';
 import { canonicalIndexValue, indexKeyOf } from '../inverted-index/inverted-index';
 import { parseEntityKey } from '../entity-keys/entity-keys';
-import type { Change, ImpactedSliceKey } from '../ports/records';
-import type { IndexStore, RawStore } from '../ports/stores';
+import type { Change } from '../ports/records';
+import type { IndexStore } from '../ports/stores';
 
-/** One bounded unit of fan-out work: parents of one join, each with the slice types to rebuild. */
+/** One bounded unit of fan-out work: parents of one join and the slice types to rebuild in each. */
 export interface FanoutBatch {
   readonly ruleSetId: string;
   readonly joinName: string;
   /** The index key the parents were found under. */
   readonly indexKey: string;
-  readonly keys: readonly ImpactedSliceKey[];
+  /** Parent entity keys, ascending. */
+  readonly entityKeys: readonly string[];
+  readonly sliceTypes: readonly string[];
 }
 
 /** What changed in the joined entity: a change set's changes, or everything (a FULL rebuild). */
@@ -45,29 +47,19 @@ export function fanoutTargets(registry: ContractRegistry, changedEntityKey: stri
 
 /**
  * Fan-out as a computed key set (SPEC §6): the parents of each target are found by one index
- * key (never a scan) and yielded as ImpactedSliceKeys at each parent's newest version, in batches
- * of at most the join's `maxFanoutPerBatch` keys, in entity-key order. Deleted parents are skipped.
+ * key (never a scan) and yielded in entity-key order, in batches of at most the join's
+ * `maxFanoutPerBatch` slices per parent version. Which versions of a parent are rebuilt (the
+ * active one and the newest sliced one) is read from its head when the batch is rebuilt.
  */
-export async function* fanoutBatches(
-  stores: { readonly raw: RawStore; readonly index: IndexStore },
-  tenantId: string,
-  targets: readonly FanoutTarget[],
-): AsyncGenerator<FanoutBatch> {
+export async function* fanoutBatches(stores: { readonly index: IndexStore }, tenantId: string, targets: readonly FanoutTarget[]): AsyncGenerator<FanoutBatch> {
   for (const { reference, sliceTypes, indexKey } of targets) {
     const parentsPerBatch = Math.max(1, Math.floor(reference.join.maxFanoutPerBatch / sliceTypes.length));
     let after: string | undefined;
     do {
       const page = await stores.index.lookup(tenantId, indexKey, after === undefined ? { limit: parentsPerBatch } : { limit: parentsPerBatch, after });
       after = page.next;
-      if (page.entityKeys.length === 0) continue;
-      const latest = await stores.raw.latestMany(tenantId, page.entityKeys);
-      const keys: ImpactedSliceKey[] = [];
-      for (const entityKey of page.entityKeys) {
-        const parent = latest.get(entityKey);
-        if (!parent || parent.deleted) continue;
-        for (const sliceType of sliceTypes) keys.push({ entityKey, version: parent.version, sliceType });
-      }
-      if (keys.length > 0) yield { ruleSetId: reference.ruleSet.id, joinName: reference.join.name, indexKey, keys };
+      if (page.entityKeys.length > 0)
+        yield { ruleSetId: reference.ruleSet.id, joinName: reference.join.name, indexKey, entityKeys: page.entityKeys, sliceTypes };
     } while (after !== undefined);
   }
 }
@@ -75,7 +67,7 @@ export async function* fanoutBatches(
 /** Both halves together: the batches a change of `changedEntityKey` fans out to. */
 export function planFanout(
   registry: ContractRegistry,
-  stores: { readonly raw: RawStore; readonly index: IndexStore },
+  stores: { readonly index: IndexStore },
   tenantId: string,
   changedEntityKey: string,
   cause: FanoutCause,

@@ -1,7 +1,9 @@
-import type { ChangeSetRecord, IndexEntry, RawRecord, SliceRecord } from '../ports/records';
+import type { ChangeSetRecord, EntityHead, IndexEntry, RawRecord, SliceKey, SliceRecord, SlicingState } from '../ports/records';
 import type {
-  ActiveVersionStore,
+  AppendResult,
+  ChangeSetContracts,
   ChangeSetStore,
+  HeadStore,
   IndexPage,
   IndexStore,
   PutIfAbsentResult,
@@ -9,6 +11,7 @@ import type {
   SliceExpectation,
   SliceStore,
   SliceWrite,
+  Stores,
 } from '../ports/stores';
 import { compareStrings, lowerBoundString, lowerBoundVersion } from './sorted';
 
@@ -20,6 +23,12 @@ class TenantMap<V> {
 
   get(tenantId: string, key: string): V | undefined {
     return this.tenants.get(tenantId)?.get(key);
+  }
+
+  set(tenantId: string, key: string, value: V): void {
+    let keys = this.tenants.get(tenantId);
+    if (!keys) this.tenants.set(tenantId, (keys = new Map()));
+    keys.set(key, value);
   }
 
   /** The value under the key, created first when absent (pass a module-level factory: no allocation per call). */
@@ -52,51 +61,76 @@ class TenantMap<V> {
  */
 const NO_RECORDS: RawRecord[] = [];
 
+export class InMemoryHeadStore implements HeadStore {
+  private readonly heads = new TenantMap<EntityHead>();
+  /** Commits made (raw appends update heads too, but count as raw writes). */
+  writes = 0;
+
+  async get(tenantId: string, entityKey: string): Promise<EntityHead | undefined> {
+    return this.heads.get(tenantId, entityKey);
+  }
+
+  async getMany(tenantId: string, entityKeys: readonly string[]): Promise<ReadonlyMap<string, EntityHead>> {
+    const out = new Map<string, EntityHead>();
+    const tenant = this.heads.tenant(tenantId, false);
+    if (!tenant) return out;
+    for (const key of entityKeys) {
+      const head = tenant.get(key);
+      if (head) out.set(key, head);
+    }
+    return out;
+  }
+
+  async commit(tenantId: string, entityKey: string, expectedRevision: number, state: SlicingState): Promise<boolean> {
+    const head = this.heads.get(tenantId, entityKey);
+    if (head?.revision !== expectedRevision) return false;
+    const { sliced: _sliced, active: _active, ...raw } = head;
+    this.heads.set(tenantId, entityKey, { ...raw, ...state, revision: expectedRevision + 1 });
+    this.writes++;
+    return true;
+  }
+
+  /** The raw part of an append (called by the raw store in the same synchronous step). */
+  recordLatest(record: RawRecord): void {
+    const head = this.heads.get(record.tenantId, record.entityKey);
+    this.heads.set(
+      record.tenantId,
+      record.entityKey,
+      head ? { ...head, latest: record } : { tenantId: record.tenantId, entityKey: record.entityKey, latest: record, revision: 0 },
+    );
+  }
+
+  /** Every entity key of a tenant with a head, ascending (for tests and FULL comparisons, never a hot path). */
+  entityKeys(tenantId: string): string[] {
+    return [...this.heads.entries(tenantId)].map(([key]) => key).sort(compareStrings);
+  }
+}
+
 export class InMemoryRawStore implements RawStore {
   private readonly records = new TenantMap<RawRecord[]>();
   writes = 0;
 
-  async putIfAbsent(record: RawRecord): Promise<PutIfAbsentResult<RawRecord>> {
+  constructor(private readonly heads: InMemoryHeadStore) {}
+
+  /** Atomic by construction: the checks and both writes happen in one synchronous step. */
+  async append(record: RawRecord): Promise<AppendResult> {
     const list = this.listOf(record.tenantId, record.entityKey, true);
     const at = lowerBoundVersion(list, record.version);
     const existing = list[at];
-    if (existing?.version === record.version) return { stored: false, existing };
+    if (existing?.version === record.version) return { outcome: 'exists', existing };
+    const latest = list[list.length - 1];
+    if (latest && latest.version >= record.version) return { outcome: 'not-newer', latest: latest.version };
+    if (record.deleted && (!latest || latest.deleted)) return { outcome: 'nothing-to-delete' };
     list.splice(at, 0, record);
+    this.heads.recordLatest(record);
     this.writes++;
-    return { stored: true };
+    return { outcome: 'stored' };
   }
 
   async get(tenantId: string, entityKey: string, version: number): Promise<RawRecord | undefined> {
     const list = this.listOf(tenantId, entityKey, false);
     const found = list[lowerBoundVersion(list, version)];
     return found?.version === version ? found : undefined;
-  }
-
-  async latest(tenantId: string, entityKey: string): Promise<RawRecord | undefined> {
-    const list = this.listOf(tenantId, entityKey, false);
-    return list[list.length - 1];
-  }
-
-  async latestBelow(tenantId: string, entityKey: string, version: number): Promise<RawRecord | undefined> {
-    const list = this.listOf(tenantId, entityKey, false);
-    return list[lowerBoundVersion(list, version) - 1];
-  }
-
-  async latestMany(tenantId: string, entityKeys: readonly string[]): Promise<ReadonlyMap<string, RawRecord>> {
-    const out = new Map<string, RawRecord>();
-    const tenant = this.records.tenant(tenantId, false);
-    if (!tenant) return out;
-    for (const key of entityKeys) {
-      const list = tenant.get(key);
-      const last = list?.[list.length - 1];
-      if (last) out.set(key, last);
-    }
-    return out;
-  }
-
-  /** Every entity key of a tenant, ascending (for tests and FULL comparisons, never a hot path). */
-  entityKeys(tenantId: string): string[] {
-    return [...this.records.entries(tenantId)].map(([key]) => key).sort(compareStrings);
   }
 
   private listOf(tenantId: string, entityKey: string, create: boolean): RawRecord[] {
@@ -109,7 +143,7 @@ export class InMemoryChangeSetStore implements ChangeSetStore {
   writes = 0;
 
   async putIfAbsent(record: ChangeSetRecord): Promise<PutIfAbsentResult<ChangeSetRecord>> {
-    const key = this.key(record.tenantId, record.entityKey, record.fromVersion, record.toVersion);
+    const key = this.key(record.tenantId, record.entityKey, record.fromVersion, record.toVersion, record);
     const existing = this.records.get(key);
     if (existing) return { stored: false, existing };
     this.records.set(key, record);
@@ -117,12 +151,12 @@ export class InMemoryChangeSetStore implements ChangeSetStore {
     return { stored: true };
   }
 
-  async get(tenantId: string, entityKey: string, fromVersion: number, toVersion: number): Promise<ChangeSetRecord | undefined> {
-    return this.records.get(this.key(tenantId, entityKey, fromVersion, toVersion));
+  async get(tenantId: string, entityKey: string, fromVersion: number, toVersion: number, contracts: ChangeSetContracts): Promise<ChangeSetRecord | undefined> {
+    return this.records.get(this.key(tenantId, entityKey, fromVersion, toVersion, contracts));
   }
 
-  private key(tenantId: string, entityKey: string, fromVersion: number, toVersion: number): string {
-    return `${tenantId}\u0000${entityKey}\u0000${fromVersion}\u0000${toVersion}`;
+  private key(tenantId: string, entityKey: string, fromVersion: number, toVersion: number, { schemaRef, ruleSetRef }: ChangeSetContracts): string {
+    return [tenantId, entityKey, fromVersion, toVersion, schemaRef.id, schemaRef.version, ruleSetRef.id, ruleSetRef.version].join('\u0000');
   }
 }
 
@@ -145,6 +179,14 @@ export class InMemorySliceStore implements SliceStore {
       if (found) out.set(type, found);
     }
     return out;
+  }
+
+  async get(tenantId: string, keys: readonly SliceKey[]): Promise<readonly (SliceRecord | undefined)[]> {
+    return keys.map(({ entityKey, version, sliceType }) => {
+      const list = this.records.get(tenantId, entityKey)?.get(sliceType);
+      const found = list?.[lowerBoundVersion(list, version)];
+      return found?.version === version ? found : undefined;
+    });
   }
 
   async put(writes: readonly SliceWrite[]): Promise<readonly SliceWrite[]> {
@@ -233,27 +275,23 @@ export class InMemoryIndexStore implements IndexStore {
   }
 }
 
-export class InMemoryActiveVersionStore implements ActiveVersionStore {
-  private readonly versions = new Map<string, number>();
-
-  async get(tenantId: string, entityKey: string): Promise<number | undefined> {
-    return this.versions.get(`${tenantId}\u0000${entityKey}`);
-  }
-
-  async set(tenantId: string, entityKey: string, version: number): Promise<void> {
-    this.versions.set(`${tenantId}\u0000${entityKey}`, version);
-  }
+/** The in-memory store set, with the concrete classes (tests read their write counters). */
+export interface InMemoryStores extends Stores {
+  readonly raw: InMemoryRawStore;
+  readonly heads: InMemoryHeadStore;
+  readonly changeSets: InMemoryChangeSetStore;
+  readonly slices: InMemorySliceStore;
+  readonly index: InMemoryIndexStore;
 }
 
 /** A fresh set of in-memory stores. */
-export function createInMemoryStores(options: { readonly keepSliceLog?: boolean } = {}) {
+export function createInMemoryStores(options: { readonly keepSliceLog?: boolean } = {}): InMemoryStores {
+  const heads = new InMemoryHeadStore();
   return {
-    raw: new InMemoryRawStore(),
+    raw: new InMemoryRawStore(heads),
+    heads,
     changeSets: new InMemoryChangeSetStore(),
     slices: new InMemorySliceStore({ keepLog: options.keepSliceLog ?? false }),
     index: new InMemoryIndexStore(),
-    active: new InMemoryActiveVersionStore(),
   };
 }
-
-export type InMemoryStores = ReturnType<typeof createInMemoryStores>;

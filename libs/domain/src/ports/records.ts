@@ -8,11 +8,25 @@ import type { ContractRef } from '../contracts/model';
  * - version: the entity's data version, an integer ≥ 1, strictly increasing per entity. It is the
  *   single source of truth for every store, slice and query decision.
  * - raw record: one immutable, schema-valid version of an entity's document, or its deletion.
- * - change set: the canonical diff between two raw versions of one entity.
+ * - head: per entity, a copy of its newest raw record and where its slicing stands (the sliced and
+ *   active slice sets). Every ordering decision about an entity is one conditional write on it.
+ * - change set: the canonical diff between two raw versions of one entity, keyed by the contract
+ *   versions it was computed under.
+ * - ImpactMap: a RuleSet's map from changed-path selectors to the slice types a change rebuilds.
  * - slice: a projection of an entity at a version, keyed `(tenantId, entityKey, version, sliceType)`.
- * - effective slice: of a type at version v, the newest slice of that type at or below v.
+ * - slice set: the slices an entity version consists of, one reference per slice type. A slicing
+ *   writes slices first and then commits its slice set on the head; until then nothing reads them.
+ * - effective slice: of a type at version v, the slice the committed slice set names (for history
+ *   reads of older versions: the newest slice of that type at or below v).
+ * - Light JOIN: a slice may take fields from another entity (a brand for a product) at build time;
+ *   views never join.
  * - input vector: entity key → version of every raw record a slice build read.
  * - index entry: `indexKey → entityKey`, derived from index-source slices; used only for fan-out.
+ * - fan-out: a changed join target (a brand) rebuilds the slices of its parents (products) found
+ *   by index key, at the version readers get by default (active) and at the newest sliced one.
+ * - view: a read-time merge of the slices of one root entity, as a View contract declares.
+ * - cutover: moving the active slice set forward to a newly sliced version; it never moves back
+ *   by itself.
  * - active version: the version storefront reads follow; moved only by cutover.
  */
 
@@ -71,9 +85,44 @@ export interface IndexEntry {
   readonly entityKey: string;
 }
 
-/** One slice to (re)build: the fan-out unit. */
-export interface ImpactedSliceKey {
+/** The key of one slice within a tenant. */
+export interface SliceKey {
   readonly entityKey: string;
   readonly version: number;
   readonly sliceType: string;
+}
+
+/** One slice to (re)build: the fan-out unit. */
+export type ImpactedSliceKey = SliceKey;
+
+/** Where one slice type of a slice set is: the version its slice was written at, and its hash. */
+export interface SliceRef {
+  readonly version: number;
+  readonly hash: string;
+}
+
+/** The committed slices of one entity version, by slice type (types with no slice are absent). */
+export interface SliceSet {
+  readonly version: number;
+  /** The version an INCREMENTAL slicing diffed from (0: the creation); absent after a FULL one. */
+  readonly fromVersion?: number;
+  readonly slices: Readonly<Record<string, SliceRef>>;
+}
+
+/** Where an entity's slicing stands; what a head commit replaces. */
+export interface SlicingState {
+  /** The slice set of the newest sliced version. */
+  readonly sliced?: SliceSet;
+  /** The slice set readers follow by default; never newer than `sliced`. */
+  readonly active?: SliceSet;
+}
+
+/** An entity's head: its newest raw record and its slicing state (see the glossary). */
+export interface EntityHead extends SlicingState {
+  readonly tenantId: string;
+  readonly entityKey: string;
+  /** A copy of the newest raw record (a tombstone included). */
+  readonly latest: RawRecord;
+  /** Bumped by every commit of the slicing state; a commit names the revision it read. */
+  readonly revision: number;
 }

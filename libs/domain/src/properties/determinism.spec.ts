@@ -15,10 +15,11 @@ async function fingerprint(ops: readonly CatalogOp[]): Promise<string> {
       key: step.entityKey,
       version: step.version,
       writes: step.sliceWrites.map((w) => `${w.entityKey}/${w.sliceType}@${w.version}:${w.hash}`),
-      raw: (await world.stores.raw.latest(world.tenantId, step.entityKey))?.hash ?? null,
+      raw: (await world.stores.heads.get(world.tenantId, step.entityKey))?.latest.hash ?? null,
       changeSet:
         step.result && op.mode === 'INCREMENTAL'
-          ? ((await world.stores.changeSets.get(world.tenantId, step.entityKey, step.version - op.gap, step.version))?.hash ?? null)
+          ? ((await world.stores.changeSets.get(world.tenantId, step.entityKey, step.version - op.gap, step.version, world.contracts(step.entityKey)))?.hash ??
+            null)
           : null,
     });
   }
@@ -70,7 +71,7 @@ describe('determinism', () => {
   "PRODUCT_PRICE": "c9f578ce72ef4365cbc9b4f56c7aca4d8de1b2f3f8817343c9ee1bc32164c60a",
 }
 `);
-    expect((await world.stores.raw.latest('acme', 'product#ABC-123'))?.hash).toMatchInlineSnapshot(
+    expect((await world.stores.heads.get('acme', 'product#ABC-123'))?.latest.hash).toMatchInlineSnapshot(
       `"09b3fbb41e23f935c627297f23453b9280f3f3f738375f1677fb38059e537a20"`,
     );
   });

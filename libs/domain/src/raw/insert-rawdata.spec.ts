@@ -25,7 +25,7 @@ const del = (version: number, entityId = 'P1'): InsertRawInput => ({ tenantId: T
 /** Runs the insert, expects it to fail, and returns the error after checking nothing was stored. */
 async function failure(stores: ReturnType<typeof createInMemoryStores>, input: InsertRawInput): Promise<DomainError> {
   const writes = stores.raw.writes;
-  const latest = await stores.raw.latest(T, 'product#P1');
+  const latest = (await stores.heads.get(T, 'product#P1'))?.latest;
   let thrown: unknown;
   try {
     await insertRawdata(registry, stores.raw, input);
@@ -34,7 +34,7 @@ async function failure(stores: ReturnType<typeof createInMemoryStores>, input: I
   }
   expect(thrown).toBeDefined();
   expect(stores.raw.writes).toBe(writes);
-  expect(await stores.raw.latest(T, 'product#P1')).toBe(latest);
+  expect((await stores.heads.get(T, 'product#P1'))?.latest).toBe(latest);
   return thrown as DomainError;
 }
 
@@ -174,7 +174,7 @@ describe('insertRawdata', () => {
     const { record, created } = await insertRawdata(registry, stores.raw, del(2));
     expect(created).toBe(true);
     expect(record).toEqual({ tenantId: T, entityKey: 'product#P1', version: 2, hash: TOMBSTONE_RAW_HASH, deleted: true, data: null });
-    expect(await stores.raw.latest(T, 'product#P1')).toEqual(record);
+    expect((await stores.heads.get(T, 'product#P1'))?.latest).toEqual(record);
     // Replaying the deletion is idempotent.
     expect((await insertRawdata(registry, stores.raw, del(2))).created).toBe(false);
     expect(stores.raw.writes).toBe(2);
@@ -197,7 +197,7 @@ describe('insertRawdata', () => {
     const { record, created } = await insertRawdata(registry, stores.raw, put(3, { ...P1, name: 'Back' }));
     expect(created).toBe(true);
     expect(record.deleted).toBe(false);
-    expect((await stores.raw.latest(T, 'product#P1'))?.version).toBe(3);
+    expect((await stores.heads.get(T, 'product#P1'))?.latest?.version).toBe(3);
     // The deletion version itself cannot be rewritten with a document.
     expect(await failure(stores, put(2, P1))).toBeInstanceOf(VersionConflictError);
   });

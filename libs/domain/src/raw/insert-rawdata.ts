@@ -18,7 +18,7 @@ export interface InsertRawResult {
 }
 
 /**
- * insertRawdata (SPEC §5): validate, canonicalise, hash, conditional put. Replaying the same
+ * insertRawdata (SPEC §5, §12): validate, canonicalise, hash, one atomic append through the head. Replaying the same
  * version and content succeeds without a write; anything else at an existing or older version fails.
  * Nothing is stored when an error is thrown.
  */
@@ -30,15 +30,18 @@ export async function insertRawdata(registry: ContractRegistry, raw: RawStore, i
   const entityKey = entityKeyOf(input.entityType, input.entityId);
   const record = buildRecord(registry, input, entityKey);
 
-  const sameVersion = await raw.get(input.tenantId, entityKey, input.version);
-  if (sameVersion) return replay(sameVersion, record);
-  const latest = await raw.latest(input.tenantId, entityKey);
-  if (latest && latest.version >= input.version) throw new VersionRegressionError(entityKey, input.version, latest.version);
-  if (record.deleted && (!latest || latest.deleted)) throw new NotFoundError(`${entityKey} (nothing to delete)`);
-
-  const put = await raw.putIfAbsent(record);
-  if (!put.stored) return replay(put.existing, record);
-  return { record, created: true };
+  // One atomic append decides replay, conflict, regression and deletion-of-nothing together.
+  const result = await raw.append(record);
+  switch (result.outcome) {
+    case 'stored':
+      return { record, created: true };
+    case 'exists':
+      return replay(result.existing, record);
+    case 'not-newer':
+      throw new VersionRegressionError(entityKey, input.version, result.latest);
+    case 'nothing-to-delete':
+      throw new NotFoundError(`${entityKey} (nothing to delete)`);
+  }
 }
 
 function buildRecord(registry: ContractRegistry, input: InsertRawInput, entityKey: string): RawRecord {

@@ -69,7 +69,7 @@ describe('SlicingEngine fan-out through the brand join', () => {
     expect((await w.enriched('P2'))?.data).toEqual({ sku: 'P2', brand_id: 'B5', brand_name: 'Late' });
   });
 
-  it('skips a parent deleted since it was indexed, and reaches a product that moved to the brand', async () => {
+  it('refreshes a parent whose deletion is not sliced yet (readers still get it), and reaches a product that moved to the brand', async () => {
     const w = setup();
     await w.upsert('brand', 'B1', brand('B1', 'Acme'));
     await w.upsert('product', 'P1', product('P1', 'B1'));
@@ -80,8 +80,10 @@ describe('SlicingEngine fan-out through the brand join', () => {
     expect((await w.stores.index.lookup(T, 'IDX#brand#B1#product', { limit: 10 })).entityKeys).toEqual(['product#P1', 'product#P2']);
     const logAt = w.stores.slices.log.length;
     const result = await w.upsert('brand', 'B1', brand('B1', 'Acme 2'));
-    expect(result.fanout).toEqual(['product#P2']);
-    expect(w.logSince(logAt)).toEqual(['brand#B1@2/BRAND_CORE', 'product#P2@2/PRODUCT_BRAND_ENRICHED']);
+    expect(result.fanout).toEqual(['product#P1', 'product#P2']);
+    // P1 is rebuilt at its active (and newest sliced) version 1, not at the unsliced deletion.
+    expect(w.logSince(logAt)).toEqual(['brand#B1@2/BRAND_CORE', 'product#P1@1/PRODUCT_BRAND_ENRICHED', 'product#P2@2/PRODUCT_BRAND_ENRICHED']);
+    expect((await w.enriched('P1'))?.data).toEqual({ sku: 'P1', brand_id: 'B1', brand_name: 'Acme 2' });
   });
 
   it('splits a fan-out past maxFanoutPerBatch into batches and reaches every parent', async () => {

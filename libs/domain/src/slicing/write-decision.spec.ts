@@ -84,10 +84,16 @@ describe('decideWrite', () => {
     expect(() => decideWrite(built(NEW, { 'product#P1': 1 }), effective, 1, '1.0.0')).toThrow(SliceInvariantViolationError);
   });
 
-  it('allows an overwrite when the stored slice was built by another RuleSet version', () => {
+  it('lets a newer RuleSet version overwrite, and an older one never (no flip-flop in a rolling deploy)', () => {
     const effective = stored(1, OLD, { 'product#P1': 1, 'brand#B1': 1 }, '0.9.0');
     expect(decideWrite(built(NEW, { 'product#P1': 1, 'brand#B1': 1 }), effective, 1, '1.0.0')).toEqual({ kind: 'write', expected: { hash: effective.hash } });
     expect(decideWrite(built(NEW, { 'product#P1': 1, 'brand#B1': 0 }), effective, 1, '1.0.0')).toEqual({ kind: 'write', expected: { hash: effective.hash } });
+    // The other way round: a build by 0.9.0 over a slice by 1.0.0 is superseded, whatever its inputs.
+    const newer = stored(1, NEW, { 'product#P1': 1, 'brand#B1': 1 }, '1.0.0');
+    expect(decideWrite(built(OLD, { 'product#P1': 1, 'brand#B1': 9 }), newer, 1, '0.9.0')).toEqual({ kind: 'superseded' });
+    expect(decideWrite(built(OLD, { 'product#P1': 1, 'brand#B1': 1 }), stored(1, NEW, { 'product#P1': 1, 'brand#B1': 1 }, '1.10.0'), 1, '1.9.0')).toEqual({
+      kind: 'superseded',
+    });
   });
 });
 

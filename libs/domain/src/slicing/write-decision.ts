@@ -1,3 +1,4 @@
+import { compareSemver } from '../contracts/semver';
 import { SliceInvariantViolationError } from '../errors';
 import type { SliceRecord } from '../ports/records';
 import type { SliceExpectation } from '../ports/stores';
@@ -7,7 +8,8 @@ import { compareInputVectors } from './input-vector';
 /**
  * What to do with a freshly built slice given the effective one (SPEC §5–§6):
  * - unchanged: same hash, or empty where nothing live exists;
- * - superseded: the stored slice at this very version came from newer inputs (a late, stale build);
+ * - superseded: the stored slice at this very version came from newer inputs or a newer RuleSet
+ *   version (a late, stale build);
  * - write: a new record at this version, or an overwrite of one built from strictly older inputs.
  */
 export type WriteDecision = { readonly kind: 'unchanged' } | { readonly kind: 'superseded' } | { readonly kind: 'write'; readonly expected: SliceExpectation };
@@ -22,9 +24,13 @@ export function decideWrite(built: BuiltSlice, effective: SliceRecord | undefine
   if (effective !== undefined && effective.hash === built.hash) return UNCHANGED;
   if (effective === undefined || effective.version < version) return WRITE_NEW;
 
-  // Same key: an overwrite is allowed only from a strictly newer input vector (or a new RuleSet version).
+  // Same key: a newer RuleSet version always wins and an older one never overwrites (two code
+  // versions side by side in a rolling deploy cannot flip the slice back and forth); under the
+  // same RuleSet only a strictly newer input vector may overwrite.
   const where = `${effective.entityKey}@${version}/${built.sliceType}`;
-  if (effective.ruleSetRef.version !== ruleSetVersion) return { kind: 'write', expected: { hash: effective.hash } };
+  const byRuleSet = compareSemver(ruleSetVersion, effective.ruleSetRef.version);
+  if (byRuleSet > 0) return { kind: 'write', expected: { hash: effective.hash } };
+  if (byRuleSet < 0) return SUPERSEDED;
   switch (compareInputVectors(built.inputVector, effective.inputVector)) {
     case 'newer':
       return { kind: 'write', expected: { hash: effective.hash } };

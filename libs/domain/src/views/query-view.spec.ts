@@ -9,7 +9,7 @@ describe('readEffectiveSlices', () => {
     const w = engineSetup();
     await w.upsert('product', 'P1', product);
     await w.upsert('product', 'P1', { ...product, price: 200 });
-    const read = (version: number) => readEffectiveSlices(w.registry, w.stores.slices, { tenantId: T, entityType: 'product', entityId: 'P1', version });
+    const read = (version: number) => readEffectiveSlices(w.registry, w.stores, { tenantId: T, entityType: 'product', entityId: 'P1', version });
 
     const atTwo = await read(2);
     expect([...atTwo.keys()].sort()).toEqual(['PRODUCT_BRAND_ENRICHED', 'PRODUCT_CORE', 'PRODUCT_PRICE']);
@@ -21,11 +21,11 @@ describe('readEffectiveSlices', () => {
 
   it('is empty before the first version and fails closed on bad input', async () => {
     const w = engineSetup();
-    expect((await readEffectiveSlices(w.registry, w.stores.slices, { tenantId: T, entityType: 'product', entityId: 'P9', version: 1 })).size).toBe(0);
-    await expect(readEffectiveSlices(w.registry, w.stores.slices, { tenantId: T, entityType: 'warehouse', entityId: 'W1', version: 1 })).rejects.toThrow(
+    expect((await readEffectiveSlices(w.registry, w.stores, { tenantId: T, entityType: 'product', entityId: 'P9', version: 1 })).size).toBe(0);
+    await expect(readEffectiveSlices(w.registry, w.stores, { tenantId: T, entityType: 'warehouse', entityId: 'W1', version: 1 })).rejects.toThrow(
       UnknownEntityTypeError,
     );
-    await expect(readEffectiveSlices(w.registry, w.stores.slices, { tenantId: T, entityType: 'product', entityId: 'P1', version: 0 })).rejects.toThrow(
+    await expect(readEffectiveSlices(w.registry, w.stores, { tenantId: T, entityType: 'product', entityId: 'P1', version: 0 })).rejects.toThrow(
       InvalidVersionError,
     );
   });
