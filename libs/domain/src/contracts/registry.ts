@@ -6,7 +6,7 @@ import {
   UnknownEntityTypeError,
   type ErrorDetail,
 } from '../errors';
-import { createAjv } from '../raw/ajv';
+import { createAjv } from '../json-schema';
 import { compileContract } from './compile';
 import { crossCheck } from './cross-check';
 import type {
