@@ -1,4 +1,4 @@
-import { DomainError, type ErrorCode } from '@ivm/domain';
+import { DomainError, type ErrorCode, schemaErrorDetails } from '@ivm/domain';
 import { type FastifyError } from 'fastify';
 
 /** What every error answer looks like (API.md). */
@@ -134,10 +134,5 @@ function isFastifyError(error: unknown): error is FastifyError {
 
 /** Ajv errors as `{path, message}`, the path a JSON Pointer prefixed by where it is: `/body/version`, `/params/version`. */
 function validationDetails(error: FastifyError): { path: string; message: string }[] {
-  const where = error.validationContext ?? 'body';
-  return (error.validation ?? []).map((v) => {
-    const missing = v.keyword === 'required' && typeof v.params['missingProperty'] === 'string' ? `/${v.params['missingProperty']}` : '';
-    const extra = v.keyword === 'additionalProperties' && typeof v.params['additionalProperty'] === 'string' ? `/${v.params['additionalProperty']}` : '';
-    return { path: `/${where}${v.instancePath}${missing}${extra}`, message: v.message ?? 'is invalid' };
-  });
+  return schemaErrorDetails(error.validation, { prefix: `/${error.validationContext ?? 'body'}` });
 }

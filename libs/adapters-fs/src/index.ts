@@ -1,1 +1,2 @@
 export { loadContractRegistry, readContractSources } from './load-contracts';
+export { type ContractSource, parseContractSource } from './parse-contracts';

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { ContractRegistry, type ContractSource } from '@ivm/domain';
+import { ContractRegistry } from '@ivm/domain';
+import { type ContractSource, parseContractSource } from './parse-contracts';
 
 const CONTRACT_FILE = /\.(ya?ml|json)$/i;
 
@@ -25,5 +26,5 @@ export async function readContractSources(dir: string): Promise<ContractSource[]
 
 /** The validated registry of a contracts directory. @throws ContractValidationError listing every problem */
 export async function loadContractRegistry(dir: string): Promise<ContractRegistry> {
-  return ContractRegistry.fromSources(await readContractSources(dir));
+  return ContractRegistry.fromDocuments((await readContractSources(dir)).map(parseContractSource));
 }

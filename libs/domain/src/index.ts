@@ -8,6 +8,7 @@ export { DEFAULT_INDEX_KEY_FORMAT, DEFAULT_MAX_FANOUT_PER_BATCH } from './contra
 export * from './deploy';
 export * from './ports';
 export * from './entity-keys/entity-keys';
+export * from './json-schema';
 export { validateDocument } from './raw/validate-document';
 export { rawDocumentHash, TOMBSTONE_RAW_HASH } from './raw/raw-hash';
 export { insertRawdata, type InsertRawInput, type InsertRawResult } from './raw/insert-rawdata';

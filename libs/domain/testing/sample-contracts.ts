@@ -1,6 +1,36 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { ContractRegistry, type ContractSource } from '../src';
+import { parseAllDocuments } from 'yaml';
+import { type ErrorDetail, ContractRegistry, type ParsedContractFile } from '../src';
+
+/** One contract file's text, named by its path (as `@ivm/adapters-fs` reads it). */
+export interface ContractSource {
+  readonly path: string;
+  readonly text: string;
+}
+
+/**
+ * A contract file's documents, parsed as `@ivm/adapters-fs` parses them (JSON: one document; YAML:
+ * every non-empty document, duplicate keys refused). Test-only: text that does not parse throws;
+ * how parse errors are reported is the adapter's, and tested there.
+ */
+export function parseSource(source: ContractSource): ParsedContractFile {
+  if (source.path.endsWith('.json')) return { path: source.path, documents: [JSON.parse(source.text) as unknown] };
+  const documents = parseAllDocuments(source.text, { uniqueKeys: true });
+  const list = Array.isArray(documents) ? documents : [documents];
+  for (const doc of list) if (doc.errors.length > 0) throw new Error(`${source.path} is not valid YAML: ${doc.errors[0]?.message ?? ''}`);
+  return { path: source.path, documents: list.map((doc) => doc.toJS({ maxAliasCount: 100 }) as unknown).filter((v) => v !== null && v !== undefined) };
+}
+
+/** `ContractRegistry.fromDocuments` of contract texts. @throws ContractValidationError */
+export function registryFromSources(sources: readonly ContractSource[]): ContractRegistry {
+  return ContractRegistry.fromDocuments(sources.map(parseSource));
+}
+
+/** `ContractRegistry.validate` of contract texts. */
+export function validateSources(sources: readonly ContractSource[]): readonly ErrorDetail[] {
+  return ContractRegistry.validate(sources.map(parseSource));
+}
 
 /** The repository's `contracts/` folder (the sample catalog every suite runs against). */
 export const SAMPLE_CONTRACTS_DIR = resolve(__dirname, '../../../contracts');
@@ -21,7 +51,7 @@ let cached: ContractRegistry | undefined;
 
 /** The sample catalog's registry (loaded once per test file). */
 export function sampleRegistry(): ContractRegistry {
-  return (cached ??= ContractRegistry.fromSources(sampleContractSources()));
+  return (cached ??= registryFromSources(sampleContractSources()));
 }
 
 /**

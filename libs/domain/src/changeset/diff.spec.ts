@@ -1,7 +1,6 @@
 import fc from 'fast-check';
-import { sampleRegistry } from '../../testing/sample-contracts';
+import { registryFromSources, sampleRegistry } from '../../testing/sample-contracts';
 import { canonicalJson, type Json, type JsonObject } from '../canonical/canonical-json';
-import { ContractRegistry } from '../contracts/registry';
 import { parsePath } from '../paths/path';
 import { diffDocuments } from './diff';
 
@@ -57,7 +56,7 @@ impactMap:
   - { path: /variants, slices: [ITEM_CORE] }
 `;
 
-const item = ContractRegistry.fromSources([
+const item = registryFromSources([
   { path: 'schemas/item.yaml', text: ITEM_SCHEMA },
   { path: 'rulesets/item.yaml', text: ITEM_RULES },
 ]).schema('item');

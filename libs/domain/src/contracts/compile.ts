@@ -1,7 +1,7 @@
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import type { JsonObject } from '../canonical/canonical-json';
 import { formatPointer, parsePath, PathSyntaxError, type PathSegments, WILDCARD } from '../paths/path';
-import { createAjv } from '../raw/ajv';
+import { createAjv, schemaErrorDetails } from '../json-schema';
 import { entitySchemaFileSchema, ruleSetFileSchema, sinkFileSchema, viewFileSchema } from './contract-file-schemas';
 import type {
   ArrayDiffRule,
@@ -41,20 +41,6 @@ const fileValidators: Record<ContractKind, ValidateFunction> = {
   Sink: fileAjv.compile(sinkFileSchema),
 };
 
-export function ajvErrorPointer(error: ErrorObject): string {
-  const params = error.params as Record<string, unknown>;
-  if (error.keyword === 'required') return `${error.instancePath}/${String(params['missingProperty'])}`;
-  if (error.keyword === 'additionalProperties') return `${error.instancePath}/${String(params['additionalProperty'])}`;
-  return error.instancePath === '' ? '/' : error.instancePath;
-}
-
-function describe(error: ErrorObject): string {
-  const params = error.params as Record<string, unknown>;
-  if (error.keyword === 'additionalProperties') return 'is not an allowed property';
-  if (error.keyword === 'enum') return `${error.message ?? 'invalid'}: ${JSON.stringify(params['allowedValues'])}`;
-  return error.message ?? 'is invalid';
-}
-
 /** Structure check of one parsed document; returns the compiled contract or null after reporting. */
 export function compileContract(file: string, pointerBase: string, doc: unknown, problems: Problems): Contract | null {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
@@ -68,15 +54,8 @@ export function compileContract(file: string, pointerBase: string, doc: unknown,
   }
   const validate = fileValidators[kind];
   if (!validate(doc)) {
-    const seen = new Set<string>();
-    for (const error of validate.errors ?? []) {
-      // oneOf reports every failed branch; the branch errors below it say more, so skip its summary.
-      if (error.keyword === 'oneOf' || error.keyword === 'if') continue;
-      const where = `${pointerBase}${ajvErrorPointer(error)}`;
-      const message = describe(error);
-      if (seen.has(where + message)) continue;
-      seen.add(where + message);
-      problems.add(file, where, message);
+    for (const { path, message } of schemaErrorDetails(validate.errors, { prefix: pointerBase, messages: 'contract', skipSummaries: true })) {
+      problems.add(file, path, message);
     }
     return null;
   }

@@ -1,6 +1,6 @@
 import { isJsonObject } from '../canonical/canonical-json';
 import { covers, formatPointer, overlaps, type PathSegments } from '../paths/path';
-import { createAjv } from '../raw/ajv';
+import { createAjv } from '../json-schema';
 import { changePatterns } from './change-patterns';
 import { pointerIn } from './compile';
 import type { Contract, EntitySchemaContract, ImpactRule, RuleSetContract, SinkContract, SliceSpec, ViewContract } from './model';

@@ -127,8 +127,17 @@ export interface SinkContract extends ContractSummary {
 
 export type Contract = EntitySchemaContract | RuleSetContract | ViewContract | SinkContract;
 
-/** One contract file as read from disk (or built in memory): its path names it in every problem. */
-export interface ContractSource {
+/**
+ * One contract file, parsed by whoever read it (the domain reads no file format): its path names
+ * it in every problem as `path#/json/pointer`.
+ */
+export interface ParsedContractFile {
   readonly path: string;
-  readonly text: string;
+  /**
+   * The file's contracts in file order. The problems of a file's only document read `path#/pointer`;
+   * with several documents, `path#/i/pointer`, i the document's index here. None: the file is empty.
+   */
+  readonly documents: readonly unknown[];
+  /** Why the file could not be parsed, each reported as `path#/` + message; a file with any is not compiled. */
+  readonly parseErrors?: readonly string[];
 }

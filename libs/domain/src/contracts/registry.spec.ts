@@ -1,20 +1,23 @@
-import { parse } from 'yaml';
-import { sampleContractSources, sampleRegistry } from '../../testing/sample-contracts';
+import { parseSource, sampleContractSources, sampleRegistry } from '../../testing/sample-contracts';
 import { ContractValidationError, UnknownContractError, UnknownEntityTypeError } from '../errors';
-import { type ContractSource } from './model';
+import { type ParsedContractFile } from './model';
 import { ContractRegistry } from './registry';
 
-const textOf = (path: string): string => {
-  const source = sampleContractSources().find((s) => s.path === path);
-  if (!source) throw new Error(`no sample ${path}`);
-  return source.text;
+/** The sample catalog as parsed files (parsing itself is @ivm/adapters-fs's, and tested there). */
+const sampleFiles = (): ParsedContractFile[] => sampleContractSources().map(parseSource);
+
+/** The one document of a sample file, as a fresh mutable copy. */
+const documentOf = (path: string): Record<string, unknown> => {
+  const file = sampleFiles().find((f) => f.path === path);
+  if (!file) throw new Error(`no sample ${path}`);
+  return structuredClone(file.documents[0]) as Record<string, unknown>;
 };
 
 describe('ContractRegistry with the sample catalog', () => {
   const registry = sampleRegistry();
 
   it('validates the sample without problems', () => {
-    expect(ContractRegistry.validate(sampleContractSources())).toEqual([]);
+    expect(ContractRegistry.validate(sampleFiles())).toEqual([]);
   });
 
   it('lists exactly the 8 sample contracts, sorted by kind then id', () => {
@@ -31,7 +34,7 @@ describe('ContractRegistry with the sample catalog', () => {
   });
 
   it('lists the same contracts whatever order the sources come in', () => {
-    const reversed = ContractRegistry.fromSources([...sampleContractSources()].reverse());
+    const reversed = ContractRegistry.fromDocuments([...sampleFiles()].reverse());
     expect(reversed.list()).toEqual(registry.list());
   });
 
@@ -157,54 +160,52 @@ describe('ContractRegistry with the sample catalog', () => {
   });
 });
 
-describe('ContractRegistry file formats', () => {
-  it('accepts a JSON contract file', () => {
-    const sources = sampleContractSources().map((s): ContractSource =>
-      s.path === 'rulesets/product.yaml' ? { path: 'rulesets/product.json', text: JSON.stringify(parse(s.text), null, 2) } : s,
-    );
-    expect(ContractRegistry.validate(sources)).toEqual([]);
-    const registry = ContractRegistry.fromSources(sources);
-    expect(registry.list()).toEqual(sampleRegistry().list());
-    expect(registry.ruleSet('product').file).toBe('rulesets/product.json');
-    expect(registry.ruleSet('product').impactMap).toEqual(sampleRegistry().ruleSet('product').impactMap);
-  });
+describe('ContractRegistry of parsed files', () => {
+  const schemaPaths = ['schemas/brand.yaml', 'schemas/category.yaml', 'schemas/product.yaml'];
+  const others = (): ParsedContractFile[] => sampleFiles().filter((f) => !f.path.startsWith('schemas/'));
+  const allSchemas = (edit?: (category: Record<string, unknown>) => void): ParsedContractFile => {
+    const documents = schemaPaths.map(documentOf);
+    edit?.(documents[1] as Record<string, unknown>);
+    return { path: 'schemas/all.yaml', documents };
+  };
 
-  it('reports a JSON file that does not parse', () => {
-    const sources = [...sampleContractSources(), { path: 'sinks/extra.json', text: '{"kind": "Sink",' }];
-    const problems = ContractRegistry.validate(sources);
-    expect(problems).toEqual([{ path: 'sinks/extra.json#/', message: expect.stringMatching(/^is not valid JSON: /) as string }]);
-  });
-
-  it('accepts several contracts in one multi-document YAML file', () => {
-    const schemas = ['schemas/brand.yaml', 'schemas/category.yaml', 'schemas/product.yaml'].map(textOf).join('---\n');
-    const sources = [...sampleContractSources().filter((s) => !s.path.startsWith('schemas/')), { path: 'schemas/all.yaml', text: schemas }];
-    const registry = ContractRegistry.fromSources(sources);
+  it('accepts several contracts in one file', () => {
+    const registry = ContractRegistry.fromDocuments([...others(), allSchemas()]);
     expect(registry.list()).toEqual(sampleRegistry().list());
     expect(registry.schema('category').file).toBe('schemas/all.yaml');
   });
 
-  it('locates problems of a multi-document file by document index', () => {
-    const schemas = ['schemas/brand.yaml', 'schemas/category.yaml', 'schemas/product.yaml'].map(textOf).join('---\n');
-    const others = sampleContractSources().filter((s) => !s.path.startsWith('schemas/'));
-    const structural = schemas.replace('idField: category_id', 'idField: category_id\ncolour: red');
-    expect(ContractRegistry.validate([...others, { path: 'schemas/all.yaml', text: structural }])).toEqual([
+  it('locates problems of a file of several documents by document index', () => {
+    const structural = allSchemas((category) => (category['colour'] = 'red'));
+    expect(ContractRegistry.validate([...others(), structural])).toEqual([
       // The category schema did not compile, so its RuleSet's reference fails too.
       { path: 'rulesets/category.yaml#/schema', message: 'no EntitySchema category@1.0.0 is loaded' },
       { path: 'schemas/all.yaml#/1/colour', message: 'is not an allowed property' },
     ]);
-    const crossReference = schemas.replace('idField: category_id', 'idField: parent_id');
-    expect(ContractRegistry.validate([...others, { path: 'schemas/all.yaml', text: crossReference }])).toEqual([
+    const crossReference = allSchemas((category) => (category['idField'] = 'parent_id'));
+    expect(ContractRegistry.validate([...others(), crossReference])).toEqual([
       { path: 'schemas/all.yaml#/1/idField', message: '"parent_id" must be a required string property of the schema' },
     ]);
   });
 
   it('reports an empty set, an empty file and a document that is not a mapping', () => {
     expect(ContractRegistry.validate([])).toEqual([{ path: '(contracts)#/', message: 'no contract files were found' }]);
-    expect(() => ContractRegistry.fromSources([])).toThrow(ContractValidationError);
-    const sources = [...sampleContractSources(), { path: 'x/empty.yaml', text: '# nothing here\n' }, { path: 'x/list.yaml', text: '- a\n- b\n' }];
-    expect(ContractRegistry.validate(sources)).toEqual([
+    expect(() => ContractRegistry.fromDocuments([])).toThrow(ContractValidationError);
+    const files = [...sampleFiles(), { path: 'x/empty.yaml', documents: [] }, { path: 'x/list.yaml', documents: [['a', 'b']] }];
+    expect(ContractRegistry.validate(files)).toEqual([
       { path: 'x/empty.yaml#/', message: 'is empty' },
       { path: 'x/list.yaml#/', message: 'a contract is a mapping with kind, id and version' },
     ]);
+  });
+
+  it("reports a file's parse errors at its root and compiles none of its documents", () => {
+    const SINK = 'sinks/opensearch-products.yaml';
+    const withSink = (sink: (file: ParsedContractFile) => ParsedContractFile): ParsedContractFile[] =>
+      sampleFiles().map((f) => (f.path === SINK ? sink(f) : f));
+    expect(ContractRegistry.validate(withSink((f) => ({ ...f, parseErrors: ['is not valid YAML (line 3, column 1): broken', 'second'] })))).toEqual([
+      { path: `${SINK}#/`, message: 'is not valid YAML (line 3, column 1): broken' },
+      { path: `${SINK}#/`, message: 'second' },
+    ]);
+    expect(ContractRegistry.validate(withSink((f) => ({ ...f, parseErrors: [] })))).toEqual([]);
   });
 });

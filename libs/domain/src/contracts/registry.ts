@@ -1,10 +1,9 @@
 import type { ValidateFunction } from 'ajv';
-import { parseAllDocuments } from 'yaml';
 import { ContractValidationError, UnknownContractError, UnknownEntityTypeError, type ErrorDetail } from '../errors';
-import { createAjv } from '../raw/ajv';
+import { createAjv } from '../json-schema';
 import { compileContract } from './compile';
 import { crossCheck } from './cross-check';
-import type { Contract, ContractSource, ContractSummary, EntitySchemaContract, JoinSpec, RuleSetContract, SinkContract, ViewContract } from './model';
+import type { Contract, ContractSummary, EntitySchemaContract, JoinSpec, ParsedContractFile, RuleSetContract, SinkContract, ViewContract } from './model';
 import { Problems } from './problems';
 
 /** A RuleSet's join that reads a given entity type: where fan-out starts when that entity changes. */
@@ -15,7 +14,8 @@ export interface JoinReference {
 
 /**
  * The validated, immutable set of contracts the runtime executes. Built only through
- * `fromSources`, which refuses an invalid set and lists every problem in it.
+ * `fromDocuments`, which refuses an invalid set and lists every problem in it. Reading and parsing
+ * contract files (YAML, JSON) is an adapter's job (`@ivm/adapters-fs`).
  */
 export class ContractRegistry {
   private readonly schemas = new Map<string, EntitySchemaContract>();
@@ -44,36 +44,38 @@ export class ContractRegistry {
   }
 
   /** Problems of a contract set, empty when it is valid. Never throws for bad input. */
-  static validate(sources: readonly ContractSource[]): readonly ErrorDetail[] {
-    return ContractRegistry.check(sources).problems.all;
+  static validate(files: readonly ParsedContractFile[]): readonly ErrorDetail[] {
+    return ContractRegistry.check(files).problems.all;
   }
 
   /** @throws ContractValidationError listing every problem of the set */
-  static fromSources(sources: readonly ContractSource[]): ContractRegistry {
-    const { contracts, problems } = ContractRegistry.check(sources);
+  static fromDocuments(files: readonly ParsedContractFile[]): ContractRegistry {
+    const { contracts, problems } = ContractRegistry.check(files);
     if (problems.count > 0) throw new ContractValidationError(problems.all);
     return new ContractRegistry(contracts);
   }
 
-  private static check(sources: readonly ContractSource[]): { contracts: Contract[]; problems: Problems } {
+  private static check(files: readonly ParsedContractFile[]): { contracts: Contract[]; problems: Problems } {
     const problems = new Problems();
     const contracts: Contract[] = [];
     const seen = new Map<string, string>();
-    const ordered = [...sources].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const ordered = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     if (ordered.length === 0) problems.add('(contracts)', '/', 'no contract files were found');
-    for (const source of ordered) {
-      const docs = parseDocuments(source, problems);
-      if (docs === null) {
+    for (const file of ordered) {
+      if (file.parseErrors !== undefined && file.parseErrors.length > 0) {
+        for (const message of file.parseErrors) problems.add(file.path, '/', message);
         continue;
       }
+      const docs = file.documents;
+      if (docs.length === 0) problems.add(file.path, '/', 'is empty');
       docs.forEach((doc, i) => {
         const base = docs.length > 1 ? `/${i}` : '';
-        const contract = compileContract(source.path, base, doc, problems);
+        const contract = compileContract(file.path, base, doc, problems);
         if (!contract) return;
         const key = `${contract.kind}:${contract.id}`;
         const first = seen.get(key);
-        if (first !== undefined) problems.add(source.path, `${base}/id`, `${contract.kind} "${contract.id}" is also declared in ${first}`);
-        else seen.set(key, source.path);
+        if (first !== undefined) problems.add(file.path, `${base}/id`, `${contract.kind} "${contract.id}" is also declared in ${first}`);
+        else seen.set(key, file.path);
         contracts.push(contract);
       });
     }
@@ -138,29 +140,4 @@ export class ContractRegistry {
   joinsReading(entityType: string): readonly JoinReference[] {
     return this.joinsByTarget.get(entityType) ?? [];
   }
-}
-
-function parseDocuments(source: ContractSource, problems: Problems): unknown[] | null {
-  if (source.path.endsWith('.json')) {
-    try {
-      return [JSON.parse(source.text) as unknown];
-    } catch (error) {
-      problems.add(source.path, '/', `is not valid JSON: ${(error as Error).message}`);
-      return null;
-    }
-  }
-  const docs = parseAllDocuments(source.text, { prettyErrors: true, uniqueKeys: true });
-  const list = Array.isArray(docs) ? docs : [docs];
-  let ok = true;
-  for (const doc of list) {
-    for (const error of doc.errors) {
-      ok = false;
-      const line = error.linePos?.[0];
-      problems.add(source.path, '/', `is not valid YAML${line ? ` (line ${line.line}, column ${line.col})` : ''}: ${error.message.split('\n')[0]}`);
-    }
-  }
-  if (!ok) return null;
-  const values = list.map((doc) => doc.toJS({ maxAliasCount: 100 }) as unknown).filter((v) => v !== null && v !== undefined);
-  if (values.length === 0) problems.add(source.path, '/', 'is empty');
-  return values;
 }

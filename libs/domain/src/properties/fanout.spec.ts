@@ -1,6 +1,5 @@
 import fc from 'fast-check';
-import { BRANDS, CatalogWorld, productDoc, propertyParams, sampleSourcesWith, SKUS } from '../../testing';
-import { ContractRegistry } from '../contracts/registry';
+import { BRANDS, CatalogWorld, productDoc, propertyParams, registryFromSources, sampleSourcesWith, SKUS } from '../../testing';
 import { planFanout, type FanoutBatch } from '../index';
 
 /**
@@ -8,7 +7,7 @@ import { planFanout, type FanoutBatch } from '../index';
  * the catalog was built in; split into batches within the contract's bound; never dropping a parent.
  */
 const MAX_PER_BATCH = 2;
-const registry = ContractRegistry.fromSources(
+const registry = registryFromSources(
   sampleSourcesWith('rulesets/product.yaml', (t) => t.replace('maxFanoutPerBatch: 500', `maxFanoutPerBatch: ${MAX_PER_BATCH}`)),
 );
 const rename = { changes: [{ op: 'replace' as const, path: '/name', before: 'Acme', after: 'Acme Corp' }] };

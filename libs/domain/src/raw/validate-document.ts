@@ -1,9 +1,8 @@
-import type { ErrorObject } from 'ajv';
 import type { JsonObject } from '../canonical/canonical-json';
 import { isJsonObject } from '../canonical/canonical-json';
-import { ajvErrorPointer } from '../contracts/compile';
 import type { ContractRegistry } from '../contracts/registry';
 import { EntityIdMismatchError, SchemaViolationError, type ErrorDetail } from '../errors';
+import { schemaErrorDetails } from '../json-schema';
 
 /**
  * Checks a document against its entity schema and that its id field names the entity.
@@ -12,7 +11,10 @@ import { EntityIdMismatchError, SchemaViolationError, type ErrorDetail } from '.
 export function validateDocument(registry: ContractRegistry, entityType: string, entityId: string, document: unknown): JsonObject {
   const schema = registry.schema(entityType);
   const validate = registry.validator(entityType);
-  if (!validate(document)) throw new SchemaViolationError(entityType, toDetails(validate.errors ?? []));
+  if (!validate(document)) {
+    const details = schemaErrorDetails(validate.errors, { messages: 'document' });
+    throw new SchemaViolationError(entityType, details.sort(byPathThenMessage));
+  }
   if (!isJsonObject(document)) throw new SchemaViolationError(entityType, [{ path: '/', message: 'must be an object' }]);
   assertFiniteJson(entityType, document);
   const id = document[schema.idField];
@@ -20,23 +22,8 @@ export function validateDocument(registry: ContractRegistry, entityType: string,
   return document;
 }
 
-function toDetails(errors: readonly ErrorObject[]): ErrorDetail[] {
-  const seen = new Set<string>();
-  const details: ErrorDetail[] = [];
-  for (const error of errors) {
-    const path = ajvErrorPointer(error);
-    const params = error.params as Record<string, unknown>;
-    const message =
-      error.keyword === 'additionalProperties'
-        ? 'is not an allowed property'
-        : error.keyword === 'enum'
-          ? `must be one of ${JSON.stringify(params['allowedValues'])}`
-          : (error.message ?? 'is invalid');
-    if (seen.has(path + message)) continue;
-    seen.add(path + message);
-    details.push({ path, message });
-  }
-  return details.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.message < b.message ? -1 : 1));
+function byPathThenMessage(a: ErrorDetail, b: ErrorDetail): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : a.message < b.message ? -1 : 1;
 }
 
 /** JSON parsed from text is always finite; a caller in-process could still pass NaN or a Date. */

@@ -1,8 +1,8 @@
 import { engineSetup, TEST_TENANT } from '../../testing/engine-setup';
-import { sampleRegistry, sampleSourcesWith } from '../../testing/sample-contracts';
+import { registryFromSources, sampleRegistry, sampleSourcesWith } from '../../testing/sample-contracts';
 import { type JsonObject } from '../canonical/canonical-json';
 import { type RuleSetContract } from '../contracts/model';
-import { ContractRegistry, type JoinReference } from '../contracts/registry';
+import { type JoinReference } from '../contracts/registry';
 import { JoinImpactUndeclaredError, MissingIndexError } from '../errors';
 import { fanoutIndexKey } from '../fanout/plan-fanout';
 import { insertRawdata } from '../raw/insert-rawdata';
@@ -87,9 +87,7 @@ describe('SlicingEngine fan-out through the brand join', () => {
   });
 
   it('splits a fan-out past maxFanoutPerBatch into batches and reaches every parent', async () => {
-    const registry = ContractRegistry.fromSources(
-      sampleSourcesWith('rulesets/product.yaml', (t) => t.replace('maxFanoutPerBatch: 500', 'maxFanoutPerBatch: 2')),
-    );
+    const registry = registryFromSources(sampleSourcesWith('rulesets/product.yaml', (t) => t.replace('maxFanoutPerBatch: 500', 'maxFanoutPerBatch: 2')));
     const w = setup(registry);
     await w.upsert('brand', 'B1', brand('B1', 'Acme'));
     const skus = ['P1', 'P2', 'P3', 'P4', 'P5'];
@@ -104,9 +102,7 @@ describe('SlicingEngine fan-out through the brand join', () => {
   });
 
   it('fails closed on a brand path without declared join impact, writing nothing (not even BRAND_CORE)', async () => {
-    const registry = ContractRegistry.fromSources(
-      sampleSourcesWith('rulesets/product.yaml', (t) => t.replace('      - { path: /brand_id, slices: [] }\n', '')),
-    );
+    const registry = registryFromSources(sampleSourcesWith('rulesets/product.yaml', (t) => t.replace('      - { path: /brand_id, slices: [] }\n', '')));
     const w = setup(registry);
     await w.upsert('product', 'P1', product('P1', 'B1'));
     const writes = { slices: w.stores.slices.writes, index: w.stores.index.writes };

@@ -1,7 +1,6 @@
 import { engineSetup, TEST_TENANT } from '../../testing/engine-setup';
-import { rewriteSource, sampleSourcesWith } from '../../testing/sample-contracts';
+import { registryFromSources, rewriteSource, sampleSourcesWith } from '../../testing/sample-contracts';
 import { type JsonObject } from '../canonical/canonical-json';
-import { ContractRegistry } from '../contracts/registry';
 import { InvalidChangeSetRangeError, NotFoundError, UnmatchedChangePathError } from '../errors';
 import { queryView } from '../views/query-view';
 
@@ -122,7 +121,7 @@ describe('SlicingEngine on product changes', () => {
       'views/product-detail.yaml',
       (t) => t.replace('  status: { slice: PRODUCT_CORE, path: /status }\n', ''),
     );
-    const w = setup(ContractRegistry.fromSources(sources));
+    const w = setup(registryFromSources(sources));
     await w.put('product', 'P1', 1, product('P1'));
     // A creation adds /status too, so only FULL can build version 1 under this RuleSet.
     await expect(w.incremental('product#P1', 0, 1)).rejects.toThrow(UnmatchedChangePathError);
@@ -139,9 +138,7 @@ describe('SlicingEngine on product changes', () => {
 
     // The same set with unmatchedPolicy FULL_REBUILD rebuilds every slice type instead.
     const rebuilding = setup(
-      ContractRegistry.fromSources(
-        rewriteSource(sources, 'rulesets/product.yaml', (t) => t.replace('unmatchedPolicy: FAIL_CLOSED', 'unmatchedPolicy: FULL_REBUILD')),
-      ),
+      registryFromSources(rewriteSource(sources, 'rulesets/product.yaml', (t) => t.replace('unmatchedPolicy: FAIL_CLOSED', 'unmatchedPolicy: FULL_REBUILD'))),
     );
     await rebuilding.put('product', 'P1', 1, product('P1'));
     expect((await rebuilding.incremental('product#P1', 0, 1)).written).toEqual(TYPES);

@@ -1,13 +1,12 @@
-import { sampleRegistry, sampleSourcesWith } from '../../testing/sample-contracts';
+import { registryFromSources, sampleRegistry, sampleSourcesWith } from '../../testing/sample-contracts';
 import { type JsonObject } from '../canonical/canonical-json';
-import { ContractRegistry } from '../contracts/registry';
 import { NotFoundError, SliceMissingError } from '../errors';
 import { type SliceRecord } from '../ports/records';
 import { sliceHash, tombstoneSliceHash } from '../slicing/slice-hash';
 import { joinView } from './join-view';
 
 const view = sampleRegistry().view('product-detail');
-const partialView = ContractRegistry.fromSources(
+const partialView = registryFromSources(
   sampleSourcesWith('views/product-detail.yaml', (t) => t.replace('missingSlicePolicy: FAIL_CLOSED', 'missingSlicePolicy: PARTIAL')),
 ).view('product-detail');
 
