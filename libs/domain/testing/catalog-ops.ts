@@ -105,7 +105,11 @@ export const catalogOp: fc.Arbitrary<CatalogOp> = fc.tuple(step, opBody).map(([s
 export const catalogOps = (options: { minLength: number; maxLength: number; size?: fc.SizeForArbitrary }): fc.Arbitrary<CatalogOp[]> =>
   fc.array(catalogOp, options);
 
-/** The same JSON with object keys re-inserted in a seeded order: content equal, key order not. */
+/**
+ * The same JSON with object keys re-inserted in a seeded order: content equal, key order not.
+ * Keys are defined (Object.fromEntries), never assigned, so an own `__proto__` key stays an own
+ * key instead of setting the prototype and vanishing.
+ */
 export function shuffleKeys(value: unknown, seed: number): unknown {
   if (Array.isArray(value)) return value.map((v, i) => shuffleKeys(v, seed + i + 1));
   if (typeof value !== 'object' || value === null) return value;
@@ -116,7 +120,5 @@ export function shuffleKeys(value: unknown, seed: number): unknown {
     const j = s % (i + 1);
     [keys[i], keys[j]] = [keys[j] as string, keys[i] as string];
   }
-  const out: Record<string, unknown> = {};
-  for (const key of keys) out[key] = shuffleKeys((value as Record<string, unknown>)[key], seed + key.length);
-  return out;
+  return Object.fromEntries(keys.map((key) => [key, shuffleKeys((value as Record<string, unknown>)[key], seed + key.length)]));
 }
