@@ -1,10 +1,7 @@
-import { brandDoc, OTHER_KEY, OTHER_TENANT, rawPath, startTestApi, TENANT, type TestApi } from './testing/http-harness';
+import { brandDoc, OTHER_KEY, OTHER_TENANT, rawPath, TENANT } from './testing/http-harness';
+import { useTestApi } from './testing/use-test-api';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi({ bodyLimitBytes: 4096 });
-});
-afterAll(async () => api.close());
+const api = useTestApi({ bodyLimitBytes: 4096 });
 
 interface Envelope {
   error: { code: string; message: string; details: { path: string; message: string }[] };

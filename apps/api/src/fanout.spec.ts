@@ -1,10 +1,7 @@
-import { brandDoc, productDoc, rawPath, startTestApi, TENANT, type TestApi } from './testing/http-harness';
+import { brandDoc, productDoc, rawPath, TENANT } from './testing/http-harness';
+import { useTestApi } from './testing/use-test-api';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterAll(async () => api.close());
+const api = useTestApi();
 
 const base = `/v1/tenants/${TENANT}`;
 

@@ -1,10 +1,7 @@
-import { brandDoc, productDoc, rawPath, startTestApi, type TestApi } from './testing/http-harness';
+import { brandDoc, productDoc, rawPath } from './testing/http-harness';
+import { useTestApi } from './testing/use-test-api';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterAll(async () => api.close());
+const api = useTestApi();
 
 describe('PUT/GET/DELETE raw versions', () => {
   it('stores a new version (201), replays it (200), reads it by version and as latest', async () => {

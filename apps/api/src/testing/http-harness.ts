@@ -3,6 +3,7 @@ import { startTestDynamo, type RequestCounter } from '@ivm/adapters-dynamodb';
 import { loadContractRegistry } from '@ivm/adapters-fs';
 import { createIvmServices, type IvmStores } from '@ivm/application';
 import { type ContractRegistry } from '@ivm/domain';
+import { type FastifyInstance } from 'fastify';
 import { createMetrics } from '../metrics';
 import { buildServer } from '../server';
 
@@ -41,27 +42,51 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
+export interface TestApiOptions {
+  readonly readiness?: () => Promise<void>;
+  readonly bodyLimitBytes?: number;
+  /** Default: the sample catalog. */
+  readonly contractsDir?: string;
+}
+
 /**
  * The API over real HTTP on an ephemeral port, on an in-memory dynalite (the real engine) with
  * freshly bootstrapped tables, and the sample catalog's contracts.
+ *
+ * @throws at once, with the loader's message, when the contracts do not load
  */
-export async function startTestApi(options: { readonly readiness?: () => Promise<void>; readonly bodyLimitBytes?: number } = {}): Promise<TestApi> {
-  const dynamo = await startTestDynamo();
-  const registry = await loadContractRegistry(CONTRACTS_DIR);
-  const services = createIvmServices({ registry, stores: dynamo.stores });
-  const app = buildServer({
-    services,
-    config: {
-      apiKeys: new Map([
-        [KEY, TENANT],
-        [OTHER_KEY, OTHER_TENANT],
-      ]),
-      bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
-    },
-    readiness: options.readiness ?? (async () => undefined),
-    metrics: createMetrics({ dynamoRequests: () => dynamo.counter.snapshot() }),
+export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
+  // Contracts first: a broken directory must fail before anything is started that would need closing.
+  const contractsDir = options.contractsDir ?? CONTRACTS_DIR;
+  const registry = await loadContractRegistry(contractsDir).catch((error: unknown) => {
+    throw new Error(`Test API: the contracts in ${contractsDir} do not load: ${messageOf(error)}`, { cause: error });
   });
-  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  const dynamo = await startTestDynamo();
+  let dynamoClosed: Promise<void> | undefined;
+  const closeDynamo = () => (dynamoClosed ??= dynamo.close());
+  let app: FastifyInstance | undefined;
+  let address: string;
+  try {
+    app = buildServer({
+      services: createIvmServices({ registry, stores: dynamo.stores }),
+      config: {
+        apiKeys: new Map([
+          [KEY, TENANT],
+          [OTHER_KEY, OTHER_TENANT],
+        ]),
+        bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
+      },
+      readiness: options.readiness ?? (async () => undefined),
+      metrics: createMetrics({ dynamoRequests: () => dynamo.counter.snapshot() }),
+    });
+    address = await app.listen({ port: 0, host: '127.0.0.1' });
+  } catch (error) {
+    // Whatever was started is closed, so a failed start leaves no handle for jest to wait on.
+    await app?.close();
+    await closeDynamo();
+    throw error;
+  }
+  const server = app;
   return {
     url: address,
     counter: dynamo.counter,
@@ -86,10 +111,16 @@ export async function startTestApi(options: { readonly readiness?: () => Promise
       return { status: response.status, headers: response.headers, text, body: parsed };
     },
     async close() {
-      await app.close();
-      await dynamo.close();
+      await server.close();
+      await closeDynamo();
     },
   };
+}
+
+/** Node's own errors (ENOENT) are not `instanceof Error` inside jest's sandbox, so look for a message instead. */
+function messageOf(error: unknown): string {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(error);
 }
 
 /** Sample catalog documents. */
