@@ -3,7 +3,7 @@ import { startTestDynamo, type RequestCounter } from '@ivm/adapters-dynamodb';
 import { loadContractRegistry } from '@ivm/adapters-fs';
 import { createIvmServices, type IvmStores } from '@ivm/application';
 import { type ContractRegistry } from '@ivm/domain';
-import { type FastifyInstance } from 'fastify';
+import { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createMetrics } from '../metrics';
 import { buildServer } from '../server';
 
@@ -38,7 +38,11 @@ export interface TestApi {
   /** The stores under the API, to set up states the API cannot reach (a half-built version). */
   readonly stores: IvmStores;
   readonly registry: ContractRegistry;
+  /** The prefix of this API's DynamoDB table names (to check that no answer ever names them). */
+  readonly tablePrefix: string;
   request(method: string, path: string, options?: RequestOptions): Promise<Answer>;
+  /** Stops the DynamoDB engine under the running API: every store request fails from then on. */
+  stopStore(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -47,6 +51,8 @@ export interface TestApiOptions {
   readonly bodyLimitBytes?: number;
   /** Default: the sample catalog. */
   readonly contractsDir?: string;
+  /** Default: silent. */
+  readonly logger?: FastifyBaseLogger;
 }
 
 /**
@@ -76,6 +82,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
         ]),
         bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
       },
+      ...(options.logger ? { logger: options.logger } : {}),
       readiness: options.readiness ?? (async () => undefined),
       metrics: createMetrics({ dynamoRequests: () => dynamo.counter.snapshot() }),
     });
@@ -92,6 +99,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     counter: dynamo.counter,
     stores: dynamo.stores,
     registry,
+    tablePrefix: dynamo.tablePrefix,
     async request(method, path, request = {}) {
       const headers: Record<string, string> = {};
       const key = request.key === undefined ? KEY : request.key;
@@ -110,6 +118,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       }
       return { status: response.status, headers: response.headers, text, body: parsed };
     },
+    stopStore: closeDynamo,
     async close() {
       await server.close();
       await closeDynamo();
