@@ -5,6 +5,7 @@ import { createIvmServices, type IvmStores } from '@ivm/application';
 import { type ContractRegistry } from '@ivm/domain';
 import { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createMetrics } from '../metrics';
+import { registeredRoutes, type RouteDoc } from '../openapi';
 import { buildServer } from '../server';
 
 export const TENANT = 'acme';
@@ -38,6 +39,8 @@ export interface TestApi {
   /** The stores under the API, to set up states the API cannot reach (a half-built version). */
   readonly stores: IvmStores;
   readonly registry: ContractRegistry;
+  /** Every route the server registered, with its auth rule (the list behind /openapi.json). */
+  readonly routes: readonly RouteDoc[];
   /** The prefix of this API's DynamoDB table names (to check that no answer ever names them). */
   readonly tablePrefix: string;
   request(method: string, path: string, options?: RequestOptions): Promise<Answer>;
@@ -99,6 +102,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     counter: dynamo.counter,
     stores: dynamo.stores,
     registry,
+    routes: registeredRoutes(server),
     tablePrefix: dynamo.tablePrefix,
     async request(method, path, request = {}) {
       const headers: Record<string, string> = {};
