@@ -27,7 +27,8 @@ const routesByApp = new WeakMap<FastifyInstance, readonly RouteDoc[]>();
 
 /**
  * Derives an OpenAPI 3.1 document from the routes' own JSON Schemas (3.1 speaks JSON Schema), so
- * the document cannot drift from what the server validates. Call before the routes are added.
+ * the document cannot drift from what the server validates, nor, through the response schemas,
+ * from what it writes. Call before the routes are added.
  */
 export function collectOpenApi(app: FastifyInstance): () => JsonSchema {
   const routes: RouteDoc[] = [];
@@ -90,9 +91,13 @@ function operation(route: RouteDoc): JsonSchema {
   const { schema } = route;
   const parameters = [...parametersOf(schema['params'], 'path'), ...parametersOf(schema['querystring'], 'query')];
   const responses: Record<string, unknown> = {};
+  const bodies = (schema['response'] ?? {}) as Record<string, JsonSchema>;
   for (const [status, description] of Object.entries(route.responses)) {
-    responses[status] = Number(status) >= 400 ? errorResponse(description) : { description, content: { 'application/json': {} } };
+    const body = bodies[status];
+    responses[status] = Number(status) >= 400 ? errorResponse(description) : { description, content: { 'application/json': body ? { schema: body } : {} } };
   }
+  // A response schema whose status the route's config does not describe is still documented.
+  for (const [status, body] of Object.entries(bodies)) responses[status] ??= { description: 'OK', content: { 'application/json': { schema: body } } };
   if (route.auth !== 'none') {
     responses['401'] ??= errorResponse('UNAUTHENTICATED: no or unknown API key');
     if (route.auth === 'tenant') responses['403'] ??= errorResponse('FORBIDDEN: the key belongs to another tenant');

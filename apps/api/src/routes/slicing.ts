@@ -1,6 +1,6 @@
 import { type IvmServices } from '@ivm/application';
 import { type FastifyInstance } from 'fastify';
-import { entityTypeParam, fromVersionBody, idParam, tenantParam, versionBody } from './schemas';
+import { booleanOut, entityTypeParam, fromVersionBody, idParam, integerOut, responseObject, stringList, stringOut, tenantParam, versionBody } from './schemas';
 
 interface SlicingBody {
   entityType: string;
@@ -25,11 +25,29 @@ const body = {
   },
 } as const;
 
+/** SliceReport (libs/application). A field it gains must be added here too, or the serializer drops it. */
+const answer = responseObject(
+  {
+    entityKey: stringOut,
+    version: integerOut,
+    mode: { type: 'string', enum: ['FULL', 'INCREMENTAL'] },
+    fromVersion: { ...integerOut, description: 'INCREMENTAL only: the version the change set starts from' },
+    written: { ...stringList, description: 'Slice types written' },
+    unchanged: { ...stringList, description: 'Slice types rebuilt to the same content' },
+    tombstoned: { ...stringList, description: 'Slice types that built empty' },
+    index: responseObject({ added: { ...stringList, description: 'Index keys' }, removed: { ...stringList, description: 'Index keys' } }),
+    fanout: { ...stringList, description: 'Parent entity keys rebuilt through the index' },
+    fanoutBatches: integerOut,
+    cutover: { ...booleanOut, description: 'Whether the active version moved to `version`' },
+  },
+  ['fromVersion'],
+);
+
 export function slicingRoutes(app: FastifyInstance, services: IvmServices): void {
   app.post<{ Params: { tenant: string }; Body: SlicingBody }>(
     '/v1/tenants/:tenant/slicing',
     {
-      schema: { params: { type: 'object', properties: { tenant: tenantParam } }, body },
+      schema: { params: { type: 'object', properties: { tenant: tenantParam } }, body, response: { 200: answer } },
       config: {
         summary: 'Slice an entity version (with fan-out to parents) and cut over',
         auth: 'tenant',
