@@ -7,6 +7,7 @@ import { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createMetrics } from '../metrics';
 import { registeredRoutes, type RouteDoc } from '../openapi';
 import { buildServer } from '../server';
+import { type ResponseSchema, undeclaredFields } from './undeclared-fields';
 
 export const TENANT = 'acme';
 export const KEY = 'acme-key';
@@ -44,6 +45,11 @@ export interface TestApi {
   /** The prefix of this API's DynamoDB table names (to check that no answer ever names them). */
   readonly tablePrefix: string;
   request(method: string, path: string, options?: RequestOptions): Promise<Answer>;
+  /**
+   * Fields the routes returned that their response schema does not declare (so the serializer
+   * dropped them), as `METHOD url status: /pointer`, since the last call. useTestApi expects none.
+   */
+  takeUndeclaredFields(): string[];
   /** Stops the DynamoDB engine under the running API: every store request fails from then on. */
   stopStore(): Promise<void>;
   close(): Promise<void>;
@@ -74,6 +80,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   let dynamoClosed: Promise<void> | undefined;
   const closeDynamo = () => (dynamoClosed ??= dynamo.close());
   let app: FastifyInstance | undefined;
+  let undeclared: string[] = [];
   let address: string;
   try {
     app = buildServer({
@@ -88,6 +95,12 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       ...(options.logger ? { logger: options.logger } : {}),
       readiness: options.readiness ?? (async () => undefined),
       metrics: createMetrics({ dynamoRequests: () => dynamo.counter.snapshot() }),
+    });
+    app.addHook('preSerialization', async (request, reply, payload) => {
+      const schema = (request.routeOptions.schema?.response as Record<string, ResponseSchema> | undefined)?.[reply.statusCode];
+      if (schema)
+        for (const at of undeclaredFields(schema, payload)) undeclared.push(`${request.method} ${request.routeOptions.url ?? ''} ${reply.statusCode}: ${at}`);
+      return payload;
     });
     address = await app.listen({ port: 0, host: '127.0.0.1' });
   } catch (error) {
@@ -121,6 +134,11 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
         parsed = undefined;
       }
       return { status: response.status, headers: response.headers, text, body: parsed };
+    },
+    takeUndeclaredFields() {
+      const taken = undeclared;
+      undeclared = [];
+      return taken;
     },
     stopStore: closeDynamo,
     async close() {

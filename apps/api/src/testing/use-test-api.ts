@@ -6,6 +6,8 @@ const START_TIMEOUT_MS = 15_000;
 export interface TestApiHandle {
   /** Stands for the running API; using it when none runs throws, naming why (e.g. the contracts' problems). */
   readonly api: TestApi;
+  /** TestApi.takeUndeclaredFields of the running API; none when no API runs. */
+  takeUndeclaredFields(): string[];
   start(options?: TestApiOptions): Promise<void>;
   close(): Promise<void>;
 }
@@ -14,10 +16,12 @@ export interface TestApiHandle {
  * One test API for the enclosing describe block (or file): started before its tests, closed
  * after them. Use the returned object inside tests as the API itself (`api.request(…)`).
  * A start that fails (contracts that do not load) fails every test of the block with its message.
+ * A test whose answers held a field their route's response schema does not declare fails too.
  */
 export function useTestApi(options: TestApiOptions = {}): TestApi {
   const handle = testApiHandle();
   beforeAll(() => handle.start(options), START_TIMEOUT_MS);
+  afterEach(() => expect(handle.takeUndeclaredFields()).toEqual([]));
   afterAll(() => handle.close());
   return handle.api;
 }
@@ -42,6 +46,7 @@ export function testApiHandle(): TestApiHandle {
   });
   return {
     api,
+    takeUndeclaredFields: () => running?.takeUndeclaredFields() ?? [],
     async start(options = {}) {
       try {
         running = await startTestApi(options);
