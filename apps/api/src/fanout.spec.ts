@@ -1,12 +1,16 @@
-import { brandDoc, productDoc, rawPath, startTestApi, TENANT, type TestApi } from './testing/http-harness';
+import { brandDoc, productDoc, rawPath, TENANT } from './testing/http-harness';
+import { useTestApi } from './testing/use-test-api';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterAll(async () => api.close());
+const api = useTestApi();
 
 const base = `/v1/tenants/${TENANT}`;
+const view = (sku: string, brand: Record<string, string>) => ({
+  view: 'product-detail',
+  entityKey: `product#${sku}`,
+  version: 1,
+  data: { sku, name: `Product ${sku}`, status: 'ACTIVE', ...brand, category_ids: ['C1'], price: 1000, currency: 'KRW' },
+  missingSlices: [],
+});
 
 describe('brand rename fan-out, end to end over HTTP', () => {
   it('renames the brand in every product view and reports exactly those products', async () => {
@@ -21,19 +25,32 @@ describe('brand rename fan-out, end to end over HTTP', () => {
       expect((await api.request('POST', `${base}/slicing`, { body: { entityType: 'product', entityId: sku, version: 1, mode: 'INCREMENTAL' } })).status).toBe(
         200,
       );
-      expect((await api.request('GET', `${base}/views/product-detail/${sku}`)).body).toMatchObject({ data: { brand_name: 'Acme' } });
+      expect((await api.request('GET', `${base}/views/product-detail/${sku}`)).body).toEqual(view(sku, { brand_id: 'FB', brand_name: 'Acme' }));
     }
 
     expect((await api.request('PUT', rawPath('brand', 'FB', 2), { body: brandDoc('FB', 'Acme Corp') })).status).toBe(201);
     const rename = await api.request('POST', `${base}/slicing`, { body: { entityType: 'brand', entityId: 'FB', version: 2, mode: 'INCREMENTAL' } });
     expect(rename.status).toBe(200);
-    expect(rename.body).toMatchObject({ fromVersion: 1, written: ['BRAND_CORE'], fanout: ['product#F1', 'product#F2', 'product#F3'] });
+    expect(rename.body).toEqual({
+      entityKey: 'brand#FB',
+      version: 2,
+      mode: 'INCREMENTAL',
+      fromVersion: 1,
+      written: ['BRAND_CORE'],
+      unchanged: [],
+      tombstoned: [],
+      index: { added: [], removed: [] },
+      superseded: [],
+      fanout: ['product#F1', 'product#F2', 'product#F3'],
+      fanoutBatches: 1,
+      cutover: true,
+      slicedVersion: 2,
+      activeVersion: 2,
+    });
 
-    for (const sku of skus) {
-      const view = await api.request('GET', `${base}/views/product-detail/${sku}`);
-      expect(view.body).toMatchObject({ version: 1, data: { sku, brand_id: 'FB', brand_name: 'Acme Corp' } });
-    }
-    expect((await api.request('GET', `${base}/views/product-detail/OTHER`)).body).toMatchObject({ data: { brand_id: 'XB' } });
-    expect((await api.request('GET', `${base}/views/product-detail/OTHER`)).body).not.toMatchObject({ data: { brand_name: expect.anything() } });
+    for (const sku of skus)
+      expect((await api.request('GET', `${base}/views/product-detail/${sku}`)).body).toEqual(view(sku, { brand_id: 'FB', brand_name: 'Acme Corp' }));
+    // No brand XB exists: no brand_name, and nothing from the renamed brand.
+    expect((await api.request('GET', `${base}/views/product-detail/OTHER`)).body).toEqual(view('OTHER', { brand_id: 'XB' }));
   });
 });

@@ -13,7 +13,8 @@ declare module 'fastify' {
 
 type JsonSchema = Record<string, unknown>;
 
-interface RouteDoc {
+/** A route as registered: what /openapi.json describes, and what tests derive their route tables from. */
+export interface RouteDoc {
   readonly method: string;
   readonly url: string;
   readonly schema: JsonSchema;
@@ -22,12 +23,16 @@ interface RouteDoc {
   readonly responses: Record<number, string>;
 }
 
+const routesByApp = new WeakMap<FastifyInstance, readonly RouteDoc[]>();
+
 /**
  * Derives an OpenAPI 3.1 document from the routes' own JSON Schemas (3.1 speaks JSON Schema), so
- * the document cannot drift from what the server validates. Call before the routes are added.
+ * the document cannot drift from what the server validates, nor, through the response schemas,
+ * from what it writes. Call before the routes are added.
  */
 export function collectOpenApi(app: FastifyInstance): () => JsonSchema {
   const routes: RouteDoc[] = [];
+  routesByApp.set(app, routes);
   app.addHook('onRoute', (route: RouteOptions) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
@@ -44,6 +49,13 @@ export function collectOpenApi(app: FastifyInstance): () => JsonSchema {
   });
   let document: JsonSchema | undefined;
   return () => (document ??= buildDocument(routes));
+}
+
+/** Every route of an app built by buildServer, as collected for its OpenAPI document (HEAD and /openapi.json aside). */
+export function registeredRoutes(app: FastifyInstance): readonly RouteDoc[] {
+  const routes = routesByApp.get(app);
+  if (routes === undefined) throw new Error('registeredRoutes: collectOpenApi was not called on this app');
+  return routes;
 }
 
 function buildDocument(routes: readonly RouteDoc[]): JsonSchema {
@@ -79,9 +91,13 @@ function operation(route: RouteDoc): JsonSchema {
   const { schema } = route;
   const parameters = [...parametersOf(schema['params'], 'path'), ...parametersOf(schema['querystring'], 'query')];
   const responses: Record<string, unknown> = {};
+  const bodies = (schema['response'] ?? {}) as Record<string, JsonSchema>;
   for (const [status, description] of Object.entries(route.responses)) {
-    responses[status] = Number(status) >= 400 ? errorResponse(description) : { description, content: { 'application/json': {} } };
+    const body = bodies[status];
+    responses[status] = Number(status) >= 400 ? errorResponse(description) : { description, content: { 'application/json': body ? { schema: body } : {} } };
   }
+  // A response schema whose status the route's config does not describe is still documented.
+  for (const [status, body] of Object.entries(bodies)) responses[status] ??= { description: 'OK', content: { 'application/json': { schema: body } } };
   if (route.auth !== 'none') {
     responses['401'] ??= errorResponse('UNAUTHENTICATED: no or unknown API key');
     if (route.auth === 'tenant') responses['403'] ??= errorResponse('FORBIDDEN: the key belongs to another tenant');

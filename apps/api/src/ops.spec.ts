@@ -1,11 +1,7 @@
-import { startTestApi, type TestApi } from './testing/http-harness';
+import { useTestApi } from './testing/use-test-api';
 
 describe('health, readiness, metrics, OpenAPI', () => {
-  let api: TestApi;
-  beforeAll(async () => {
-    api = await startTestApi();
-  });
-  afterAll(async () => api.close());
+  const api = useTestApi();
 
   it('GET /healthz → 200, GET /readyz → 200 when the stores answer', async () => {
     expect(await api.request('GET', '/healthz', { key: null })).toMatchObject({ status: 200, body: { status: 'ok' } });
@@ -56,15 +52,11 @@ describe('health, readiness, metrics, OpenAPI', () => {
 });
 
 describe('readiness when a store is unreachable', () => {
-  let api: TestApi;
-  beforeAll(async () => {
-    api = await startTestApi({
-      readiness: async () => {
-        throw new Error('connect ECONNREFUSED');
-      },
-    });
+  const api = useTestApi({
+    readiness: async () => {
+      throw new Error('connect ECONNREFUSED');
+    },
   });
-  afterAll(async () => api.close());
 
   it('GET /readyz → 503 NOT_READY in the envelope, while /healthz stays 200', async () => {
     expect(await api.request('GET', '/readyz', { key: null })).toMatchObject({ status: 503, body: { error: { code: 'NOT_READY', details: [] } } });

@@ -1,4 +1,5 @@
-import { brandDoc, productDoc, rawPath, startTestApi, TENANT, type TestApi } from './testing/http-harness';
+import { brandDoc, productDoc, rawPath, TENANT } from './testing/http-harness';
+import { useTestApi } from './testing/use-test-api';
 
 /**
  * What one product costs in DynamoDB requests through the HTTP API (its brand already sliced).
@@ -29,14 +30,10 @@ const COST = {
 
 const total = (cost: Record<string, number>): number => Object.values(cost).reduce((a, b) => a + b, 0);
 
-let api: TestApi;
+const api = useTestApi();
 beforeAll(async () => {
-  api = await startTestApi();
   await api.request('PUT', rawPath('brand', 'B1', 1), { body: brandDoc('B1', 'Acme') });
   await api.request('POST', `/v1/tenants/${TENANT}/slicing`, { body: { entityType: 'brand', entityId: 'B1', version: 1, mode: 'FULL' } });
-});
-afterAll(async () => {
-  await api.close();
 });
 
 /** The requests one step sent, by operation, after checking it answered `status`. */

@@ -1,6 +1,6 @@
 import { type IvmServices } from '@ivm/application';
 import { type FastifyInstance } from 'fastify';
-import { entityTypeParam, fromVersionBody, idParam, tenantParam, versionBody } from './schemas';
+import { anyJson, booleanOut, entityTypeParam, fromVersionBody, idParam, integerOut, responseObject, stringOut, tenantParam, versionBody } from './schemas';
 
 interface ChangeSetBody {
   entityType: string;
@@ -16,11 +16,27 @@ const body = {
   properties: { entityType: entityTypeParam, entityId: idParam, fromVersion: fromVersionBody, toVersion: versionBody },
 } as const;
 
+/** ChangeSetView (libs/application). */
+const answer = responseObject({
+  entityKey: stringOut,
+  fromVersion: integerOut,
+  toVersion: integerOut,
+  hash: stringOut,
+  changes: {
+    type: 'array',
+    items: responseObject({ op: { type: 'string', enum: ['add', 'remove', 'replace'] }, path: stringOut, before: anyJson, after: anyJson }, [
+      'before',
+      'after',
+    ]),
+  },
+  created: { ...booleanOut, description: 'False when the change set was already stored' },
+});
+
 export function changeSetRoutes(app: FastifyInstance, services: IvmServices): void {
   app.post<{ Params: { tenant: string }; Body: ChangeSetBody }>(
     '/v1/tenants/:tenant/changesets',
     {
-      schema: { params: { type: 'object', properties: { tenant: tenantParam } }, body },
+      schema: { params: { type: 'object', properties: { tenant: tenantParam } }, body, response: { 200: answer, 201: answer } },
       config: {
         summary: 'Create (or fetch) the change set between two raw versions',
         auth: 'tenant',

@@ -1,6 +1,19 @@
 import { type IvmServices } from '@ivm/application';
 import { type FastifyInstance } from 'fastify';
-import { documentBody, entityTypeParam, idParam, tenantParam, toVersion, VERSION_PATTERN, versionParam } from './schemas';
+import {
+  booleanOut,
+  documentBody,
+  entityTypeParam,
+  idParam,
+  integerOut,
+  jsonObjectOrNull,
+  responseObject,
+  stringOut,
+  tenantParam,
+  toVersion,
+  VERSION_PATTERN,
+  versionParam,
+} from './schemas';
 
 interface RawParams {
   tenant: string;
@@ -23,12 +36,23 @@ const readParams = {
 } as const;
 const PATH = '/v1/tenants/:tenant/raw/:entityType/:entityId/versions/:version';
 
+/** RawView and WriteRawResult (libs/application). */
+const rawView = {
+  entityKey: stringOut,
+  version: integerOut,
+  hash: stringOut,
+  deleted: booleanOut,
+  data: { ...jsonObjectOrNull, description: 'The document; null for a deletion' },
+} as const;
+const readAnswer = responseObject(rawView);
+const writeAnswer = responseObject({ ...rawView, created: { ...booleanOut, description: 'False for an identical replay' } });
+
 /** insertRawdata, its tombstone twin, and reads: 201 when stored, 200 for an identical replay. */
 export function rawRoutes(app: FastifyInstance, services: IvmServices): void {
   app.put<{ Params: RawParams; Body: unknown }>(
     PATH,
     {
-      schema: { params: writeParams, body: documentBody },
+      schema: { params: writeParams, body: documentBody, response: { 200: writeAnswer, 201: writeAnswer } },
       config: {
         summary: 'Insert a raw version (insertRawdata)',
         auth: 'tenant',
@@ -51,7 +75,7 @@ export function rawRoutes(app: FastifyInstance, services: IvmServices): void {
   app.delete<{ Params: RawParams }>(
     PATH,
     {
-      schema: { params: writeParams },
+      schema: { params: writeParams, response: { 200: writeAnswer, 201: writeAnswer } },
       config: {
         summary: 'Record the deletion of an entity as a tombstone version',
         auth: 'tenant',
@@ -73,7 +97,7 @@ export function rawRoutes(app: FastifyInstance, services: IvmServices): void {
   app.get<{ Params: RawParams }>(
     PATH,
     {
-      schema: { params: readParams },
+      schema: { params: readParams, response: { 200: readAnswer } },
       config: {
         summary: 'Read a raw version, or the latest',
         auth: 'tenant',

@@ -21,3 +21,30 @@ export const documentBody = { type: 'object', description: 'The entity document;
 export function toVersion(value: string): number {
   return Number(value);
 }
+
+/*
+ * Response schemas. fast-json-stringify writes exactly what they declare: an undeclared field is
+ * dropped without a word and a missing required one is a 500. So each route's schema declares
+ * every field its use case returns (libs/application), and `responseObject` requires each one
+ * unless it is named optional.
+ */
+
+/** Any JSON value, written as is. */
+export const anyJson = {} as const;
+/** A document, payload or view: any JSON object, written whole. */
+export const jsonObject = { type: 'object', additionalProperties: true } as const;
+export const jsonObjectOrNull = { type: ['object', 'null'], additionalProperties: true } as const;
+export const stringOut = { type: 'string' } as const;
+export const integerOut = { type: 'integer' } as const;
+export const booleanOut = { type: 'boolean' } as const;
+export const stringList = { type: 'array', items: stringOut } as const;
+
+/** An object with exactly these fields, every one required but those in `optional`. */
+export function responseObject<P extends Record<string, object>>(properties: P, optional: readonly (keyof P & string)[] = []) {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: Object.keys(properties).filter((name) => !optional.includes(name)),
+    properties,
+  } as const;
+}

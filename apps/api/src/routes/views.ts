@@ -1,6 +1,15 @@
 import { type IvmServices } from '@ivm/application';
 import { type FastifyInstance } from 'fastify';
-import { idParam, tenantParam, toVersion, versionParam } from './schemas';
+import { idParam, integerOut, jsonObject, responseObject, stringList, stringOut, tenantParam, toVersion, versionParam } from './schemas';
+
+/** ViewReport (libs/application). */
+const answer = responseObject({
+  view: stringOut,
+  entityKey: stringOut,
+  version: integerOut,
+  data: jsonObject,
+  missingSlices: { ...stringList, description: 'Declared slices that were missing (only ever non-empty for a PARTIAL view)' },
+});
 
 export function viewRoutes(app: FastifyInstance, services: IvmServices): void {
   app.get<{ Params: { tenant: string; viewId: string; entityId: string }; Querystring: { version?: string } }>(
@@ -9,6 +18,7 @@ export function viewRoutes(app: FastifyInstance, services: IvmServices): void {
       schema: {
         params: { type: 'object', properties: { tenant: tenantParam, viewId: { type: 'string', minLength: 1, maxLength: 128 }, entityId: idParam } },
         querystring: { type: 'object', additionalProperties: false, properties: { version: versionParam } },
+        response: { 200: answer },
       },
       config: {
         summary: 'Query a view of an entity (its active version by default)',

@@ -3,8 +3,11 @@ import { startTestDynamo, type RequestCounter } from '@ivm/adapters-dynamodb';
 import { loadContractRegistry } from '@ivm/adapters-fs';
 import { createIvmServices } from '@ivm/application';
 import { type ContractRegistry, type Stores } from '@ivm/domain';
+import { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createMetrics } from '../metrics';
+import { registeredRoutes, type RouteDoc } from '../openapi';
 import { buildServer } from '../server';
+import { type ResponseSchema, undeclaredFields } from './undeclared-fields';
 
 export const TENANT = 'acme';
 export const KEY = 'acme-key';
@@ -37,36 +40,83 @@ export interface TestApi {
   /** The stores under the API, to set up states the API cannot reach (a half-built version). */
   readonly stores: Stores;
   readonly registry: ContractRegistry;
+  /** Every route the server registered, with its auth rule (the list behind /openapi.json). */
+  readonly routes: readonly RouteDoc[];
+  /** The prefix of this API's DynamoDB table names (to check that no answer ever names them). */
+  readonly tablePrefix: string;
   request(method: string, path: string, options?: RequestOptions): Promise<Answer>;
+  /**
+   * Fields the routes returned that their response schema does not declare (so the serializer
+   * dropped them), as `METHOD url status: /pointer`, since the last call. useTestApi expects none.
+   */
+  takeUndeclaredFields(): string[];
+  /** Stops the DynamoDB engine under the running API: every store request fails from then on. */
+  stopStore(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface TestApiOptions {
+  readonly readiness?: () => Promise<void>;
+  readonly bodyLimitBytes?: number;
+  /** Default: the sample catalog. */
+  readonly contractsDir?: string;
+  /** Default: silent. */
+  readonly logger?: FastifyBaseLogger;
 }
 
 /**
  * The API over real HTTP on an ephemeral port, on an in-memory dynalite (the real engine) with
  * freshly bootstrapped tables, and the sample catalog's contracts.
+ *
+ * @throws at once, with the loader's message, when the contracts do not load
  */
-export async function startTestApi(options: { readonly readiness?: () => Promise<void>; readonly bodyLimitBytes?: number } = {}): Promise<TestApi> {
-  const dynamo = await startTestDynamo();
-  const registry = await loadContractRegistry(CONTRACTS_DIR);
-  const services = createIvmServices({ registry, stores: dynamo.stores });
-  const app = buildServer({
-    services,
-    config: {
-      apiKeys: new Map([
-        [KEY, TENANT],
-        [OTHER_KEY, OTHER_TENANT],
-      ]),
-      bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
-    },
-    readiness: options.readiness ?? (async () => undefined),
-    metrics: createMetrics({ dynamoRequests: () => dynamo.counter.snapshot() }),
+export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
+  // Contracts first: a broken directory must fail before anything is started that would need closing.
+  const contractsDir = options.contractsDir ?? CONTRACTS_DIR;
+  const registry = await loadContractRegistry(contractsDir).catch((error: unknown) => {
+    throw new Error(`Test API: the contracts in ${contractsDir} do not load: ${messageOf(error)}`, { cause: error });
   });
-  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  const dynamo = await startTestDynamo();
+  let dynamoClosed: Promise<void> | undefined;
+  const closeDynamo = () => (dynamoClosed ??= dynamo.close());
+  let app: FastifyInstance | undefined;
+  let undeclared: string[] = [];
+  let address: string;
+  try {
+    app = buildServer({
+      services: createIvmServices({ registry, stores: dynamo.stores }),
+      config: {
+        apiKeys: new Map([
+          [KEY, TENANT],
+          [OTHER_KEY, OTHER_TENANT],
+        ]),
+        bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
+      },
+      ...(options.logger ? { logger: options.logger } : {}),
+      readiness: options.readiness ?? (async () => undefined),
+      metrics: createMetrics({ dynamoRequests: () => dynamo.counter.snapshot() }),
+    });
+    app.addHook('preSerialization', async (request, reply, payload) => {
+      const schema = (request.routeOptions.schema?.response as Record<string, ResponseSchema> | undefined)?.[reply.statusCode];
+      if (schema)
+        for (const at of undeclaredFields(schema, payload)) undeclared.push(`${request.method} ${request.routeOptions.url ?? ''} ${reply.statusCode}: ${at}`);
+      return payload;
+    });
+    address = await app.listen({ port: 0, host: '127.0.0.1' });
+  } catch (error) {
+    // Whatever was started is closed, so a failed start leaves no handle for jest to wait on.
+    await app?.close();
+    await closeDynamo();
+    throw error;
+  }
+  const server = app;
   return {
     url: address,
     counter: dynamo.counter,
     stores: dynamo.stores,
     registry,
+    routes: registeredRoutes(server),
+    tablePrefix: dynamo.tablePrefix,
     async request(method, path, request = {}) {
       const headers: Record<string, string> = {};
       const key = request.key === undefined ? KEY : request.key;
@@ -85,11 +135,23 @@ export async function startTestApi(options: { readonly readiness?: () => Promise
       }
       return { status: response.status, headers: response.headers, text, body: parsed };
     },
+    takeUndeclaredFields() {
+      const taken = undeclared;
+      undeclared = [];
+      return taken;
+    },
+    stopStore: closeDynamo,
     async close() {
-      await app.close();
-      await dynamo.close();
+      await server.close();
+      await closeDynamo();
     },
   };
+}
+
+/** Node's own errors (ENOENT) are not `instanceof Error` inside jest's sandbox, so look for a message instead. */
+function messageOf(error: unknown): string {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(error);
 }
 
 /** Sample catalog documents. */
