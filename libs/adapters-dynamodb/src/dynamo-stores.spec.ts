@@ -1,5 +1,5 @@
 import { describeStoreContract } from '@ivm/domain/testing';
-import { startTestDynamo } from './testing';
+import { startTestDynamo } from '../testing';
 
 describeStoreContract('DynamoDB stores on dynalite', async () => {
   const dynamo = await startTestDynamo();

@@ -1,6 +1,6 @@
 import { createInMemoryStores, insertRawdata, type JsonObject, readEffectiveSlices, SlicingEngine, type Stores } from '@ivm/domain';
 import { sampleRegistry } from '@ivm/domain/testing';
-import { startTestDynamo, type TestDynamo } from './testing';
+import { startTestDynamo, type TestDynamo } from '../testing';
 
 const T = 'acme';
 const registry = sampleRegistry();

@@ -5,4 +5,3 @@ export { bootstrapTables, checkTables } from './bootstrap';
 export { createDynamoStores, type DynamoStores } from './dynamo-stores';
 export { MAX_ITEM_BYTES } from './errors';
 export { startDynalite, type EmbeddedDynamo } from './embedded';
-export { startTestDynamo, type TestDynamo } from './testing';

@@ -1,4 +1,17 @@
-import { type ChangeSetRecord, type IndexEntry, type JsonObject, type RawRecord, type SliceRecord, type SliceSet, type SliceWrite, type Stores } from '../src';
+import {
+  type ChangeSetRecord,
+  type IndexEntry,
+  insertRawdata,
+  type JsonObject,
+  queryView,
+  type RawRecord,
+  type SliceRecord,
+  type SliceSet,
+  SlicingEngine,
+  type SliceWrite,
+  type Stores,
+} from '../src';
+import { sampleRegistry } from './sample-contracts';
 
 export interface ContractStoresHandle {
   readonly stores: Stores;
@@ -360,6 +373,69 @@ export function describeStoreContract(name: string, makeStores: () => Promise<Co
         expect(await stores().slices.put([absent(slice(b, 'product#P1', 1, 'CORE', 'hb'))])).toEqual([]);
         expect((await stores().slices.effective(a, 'product#P1', 1, ['CORE'])).get('CORE')?.hash).toBe('ha');
         expect((await stores().slices.effective(b, 'product#P1', 1, ['CORE'])).get('CORE')?.hash).toBe('hb');
+      });
+    });
+
+    describe('slicing over these stores, with racing writers', () => {
+      const registry = sampleRegistry();
+      const doc = (sku: string, brandId: string, price: number): JsonObject => ({
+        sku,
+        name: `Product ${sku}`,
+        brand_id: brandId,
+        category_ids: ['C1'],
+        price,
+        currency: 'KRW',
+        status: 'ACTIVE',
+      });
+      const ingest = (tenantId: string, entityType: string, entityId: string, version: number, data: JsonObject) =>
+        insertRawdata(registry, stores().raw, { tenantId, entityType, entityId, version, data });
+      const view = async (tenantId: string, sku: string) => (await queryView(registry, stores(), { tenantId, viewId: 'product-detail', entityId: sku })).data;
+
+      it('racing cutovers of versions 2..6 end with version 6 active, whatever order they commit in', async () => {
+        const t = freshTenant();
+        const engine = new SlicingEngine(registry, stores());
+        await ingest(t, 'brand', 'B1', 1, { brand_id: 'B1', name: 'Acme' });
+        await engine.slice({ tenantId: t, entityKey: 'brand#B1', version: 1, mode: 'FULL' });
+        for (let v = 1; v <= 6; v++) await ingest(t, 'product', 'P1', v, doc('P1', 'B1', v * 100));
+        await engine.slice({ tenantId: t, entityKey: 'product#P1', version: 1, mode: 'FULL' });
+        const results = await Promise.all([6, 3, 5, 2, 4].map((version) => engine.slice({ tenantId: t, entityKey: 'product#P1', version, mode: 'FULL' })));
+        for (const result of results) expect(result.activeVersion === null || result.activeVersion <= 6).toBe(true);
+        const head = await stores().heads.get(t, 'product#P1');
+        expect({ sliced: head?.sliced?.version, active: head?.active?.version }).toEqual({ sliced: 6, active: 6 });
+        expect(await view(t, 'P1')).toMatchObject({ price: 600, brand_name: 'Acme' });
+        // A late slicing of an older version changes nothing.
+        const late = await engine.slice({ tenantId: t, entityKey: 'product#P1', version: 4, mode: 'INCREMENTAL' });
+        expect(late).toMatchObject({ written: [], cutover: false, cutoverSkipped: { reason: 'NEWER_VERSION_SLICED' }, slicedVersion: 6, activeVersion: 6 });
+      });
+
+      it('duplicate slicings racing for one version commit once and agree', async () => {
+        const t = freshTenant();
+        const engine = new SlicingEngine(registry, stores());
+        await ingest(t, 'product', 'P1', 1, doc('P1', 'B1', 100));
+        const twins = await Promise.all([1, 2, 3].map(() => engine.slice({ tenantId: t, entityKey: 'product#P1', version: 1, mode: 'INCREMENTAL' })));
+        // Every slice type was written by exactly one of them; the others found it done.
+        const written = twins.flatMap((r) => [...r.written, ...r.tombstoned]).sort();
+        expect(written).toEqual(['PRODUCT_BRAND_ENRICHED', 'PRODUCT_CORE', 'PRODUCT_PRICE']);
+        const head = await stores().heads.get(t, 'product#P1');
+        expect(head?.sliced?.version).toBe(1);
+        expect(Object.keys(head?.sliced?.slices ?? {}).sort()).toEqual(['PRODUCT_BRAND_ENRICHED', 'PRODUCT_CORE', 'PRODUCT_PRICE']);
+        expect(await stores().index.lookup(t, 'IDX#brand#B1#product', { limit: 10 })).toEqual({ entityKeys: ['product#P1'] });
+      });
+
+      it('a brand rename racing a product slicing leaves the active view with the new name', async () => {
+        const t = freshTenant();
+        const engine = new SlicingEngine(registry, stores());
+        await ingest(t, 'brand', 'B1', 1, { brand_id: 'B1', name: 'Acme' });
+        await engine.slice({ tenantId: t, entityKey: 'brand#B1', version: 1, mode: 'FULL' });
+        await ingest(t, 'product', 'P1', 1, doc('P1', 'B1', 100));
+        await engine.slice({ tenantId: t, entityKey: 'product#P1', version: 1, mode: 'FULL' });
+        await ingest(t, 'product', 'P1', 2, doc('P1', 'B1', 200));
+        await ingest(t, 'brand', 'B1', 2, { brand_id: 'B1', name: 'Acme Corp' });
+        await Promise.all([
+          engine.slice({ tenantId: t, entityKey: 'brand#B1', version: 2, mode: 'INCREMENTAL' }),
+          engine.slice({ tenantId: t, entityKey: 'product#P1', version: 2, mode: 'INCREMENTAL' }),
+        ]);
+        expect(await view(t, 'P1')).toMatchObject({ price: 200, brand_name: 'Acme Corp' });
       });
     });
 

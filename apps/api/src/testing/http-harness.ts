@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { startTestDynamo, type RequestCounter } from '@ivm/adapters-dynamodb';
+import { type RequestCounter } from '@ivm/adapters-dynamodb';
+import { startTestDynamo } from '@ivm/adapters-dynamodb/testing';
 import { loadContractRegistry } from '@ivm/adapters-fs';
 import { createIvmServices } from '@ivm/application';
 import { type ContractRegistry, type Stores } from '@ivm/domain';

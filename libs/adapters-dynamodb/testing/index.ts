@@ -1,9 +1,10 @@
+// Test-only helpers (`@ivm/adapters-dynamodb/testing`): never imported by production code.
 import { randomUUID } from 'node:crypto';
-import { bootstrapTables } from './bootstrap';
-import { countingClient, createDynamoClient, type DynamoClientLike } from './client';
-import { RequestCounter } from './counter';
-import { createDynamoStores, type DynamoStores } from './dynamo-stores';
-import { startDynalite } from './embedded';
+import { bootstrapTables } from '../src/bootstrap';
+import { countingClient, createDynamoClient, type DynamoClientLike } from '../src/client';
+import { RequestCounter } from '../src/counter';
+import { createDynamoStores, type DynamoStores } from '../src/dynamo-stores';
+import { startDynalite } from '../src/embedded';
 
 export interface TestDynamo {
   /** Counting client (every request it sends lands in `counter`). */
