@@ -1,7 +1,8 @@
 /**
- * npm run bench:api — ingest and INCREMENTAL slicing through the HTTP API (a separate process,
- * as deployed) on dynalite, with autocannon on loopback; and in the same run, as the baseline,
- * the raw PutItem rate of the same dynalite instance at the same concurrency.
+ * npm run bench:api — ingest, INCREMENTAL slicing and view reads through the HTTP API (a
+ * separate process, as deployed) on dynalite, with autocannon on loopback; and in the same run,
+ * as the baseline, the raw PutItem rate of the same dynalite instance at the same concurrency.
+ * Beside each rate: the DynamoDB requests it cost, read from the API's own /metrics.
  *
  * Options: --ops N (ingest+slice pairs, default 2000), --connections N (default 16), --out DIR.
  */
@@ -141,6 +142,7 @@ async function main(): Promise<void> {
 
     console.log('warming up…');
     let sequence = 0;
+    const slicedSkus: string[] = [];
     const pairRequests = (prefix: string) => [
       {
         method: 'PUT',
@@ -157,6 +159,10 @@ async function main(): Promise<void> {
           path: `/v1/tenants/${TENANT}/slicing`,
           body: JSON.stringify({ entityType: 'product', entityId: context['sku'], version: 1, mode: 'INCREMENTAL', fromVersion: 0 }),
         }),
+        // Only products whose slicing completed are read back as views.
+        onResponse: (status: number, _body: string, context: Record<string, unknown>) => {
+          if (prefix === 'S' && status === 200) slicedSkus.push(context['sku'] as string);
+        },
       },
     ];
     await autocannon({ url: api.url, connections: CONNECTIONS, amount: 400, headers, requests: pairRequests('W') });
@@ -165,6 +171,7 @@ async function main(): Promise<void> {
     const baseline = await putItemBaseline(dynamo.endpoint, OPS * 2);
 
     console.log('ingest only (PUT raw)…');
+    const beforeIngest = await dynamoRequests(api.url);
     const ingest = await autocannon({
       url: api.url,
       connections: CONNECTIONS,
@@ -180,13 +187,31 @@ async function main(): Promise<void> {
         },
       ],
     });
+    const requestsPerDoc = ((await dynamoRequests(api.url)) - beforeIngest) / OPS;
     console.log('ingest + INCREMENTAL slicing (PUT raw, then POST slicing)…');
     const before = await dynamoRequests(api.url);
     const pairs = await autocannon({ url: api.url, connections: CONNECTIONS, amount: OPS * 2, headers, requests: pairRequests('S') });
     const requestsPerProduct = (await dynamoRequests(api.url)) - before;
+    console.log('view reads (GET views/product-detail, active version)…');
+    let nextView = 0;
+    const beforeViews = await dynamoRequests(api.url);
+    const views = await autocannon({
+      url: api.url,
+      connections: CONNECTIONS,
+      amount: OPS,
+      headers: { authorization: headers.authorization },
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (request) => ({ ...request, path: `/v1/tenants/${TENANT}/views/product-detail/${slicedSkus[nextView++ % slicedSkus.length]}` }),
+        },
+      ],
+    });
+    const requestsPerView = ((await dynamoRequests(api.url)) - beforeViews) / OPS;
     for (const [name, run] of [
       ['ingest', ingest],
       ['ingest+slice', pairs],
+      ['views', views],
     ] as const) {
       if (run.errors > 0 || run.non2xx > 0 || run.timeouts > 0)
         throw new Error(`${name}: ${run.errors} errors, ${run.non2xx} non-2xx, ${run.timeouts} timeouts`);
@@ -194,22 +219,23 @@ async function main(): Promise<void> {
 
     const ingestPerSecond = ingest.requests.total / ingest.duration;
     const pairsPerSecond = pairs.requests.total / 2 / pairs.duration;
+    const viewsPerSecond = views.requests.total / views.duration;
     const rows: Row[] = [
       ['baseline: dynalite PutItem', `${fmt(baseline.perSecond)} puts/s, p50 ${fmt(baseline.p50, 2)} ms, p99 ${fmt(baseline.p99, 2)} ms`, '1.00×'],
       [
         'PUT raw (validate, hash, conditional put)',
         `${fmt(ingestPerSecond)} docs/s, p50 ${fmt(ingest.latency.p50, 2)} ms, p99 ${fmt(ingest.latency.p99, 2)} ms`,
-        `${(ingestPerSecond / baseline.perSecond).toFixed(3)}× baseline rate`,
+        `${(ingestPerSecond / baseline.perSecond).toFixed(3)}× baseline rate · ${fmt(requestsPerDoc, 1)} DynamoDB requests/doc`,
       ],
       [
         'PUT raw + POST slicing INCREMENTAL',
         `${fmt(pairsPerSecond)} products/s, p50 ${fmt(pairs.latency.p50, 2)} ms, p99 ${fmt(pairs.latency.p99, 2)} ms (per request)`,
-        `${(pairsPerSecond / baseline.perSecond).toFixed(3)}× baseline rate`,
+        `${(pairsPerSecond / baseline.perSecond).toFixed(3)}× baseline rate · ${fmt(requestsPerProduct / OPS, 1)} DynamoDB requests/product (ideal ratio at this cost ≈ ${(OPS / requestsPerProduct).toFixed(3)}×)`,
       ],
       [
-        '  DynamoDB requests per product (from /metrics)',
-        fmt(requestsPerProduct / OPS, 1),
-        `ideal ratio at this cost ≈ ${(OPS / requestsPerProduct).toFixed(3)}×`,
+        'GET view (active version)',
+        `${fmt(viewsPerSecond)} views/s, p50 ${fmt(views.latency.p50, 2)} ms, p99 ${fmt(views.latency.p99, 2)} ms`,
+        `${(viewsPerSecond / baseline.perSecond).toFixed(3)}× baseline rate · ${fmt(requestsPerView, 1)} DynamoDB requests/view`,
       ],
     ];
     printTable(rows);
@@ -217,13 +243,26 @@ async function main(): Promise<void> {
       ops: OPS,
       connections: CONNECTIONS,
       baseline,
-      ingest: { perSecond: ingestPerSecond, p50: ingest.latency.p50, p99: ingest.latency.p99, ratio: ingestPerSecond / baseline.perSecond },
+      ingest: {
+        perSecond: ingestPerSecond,
+        p50: ingest.latency.p50,
+        p99: ingest.latency.p99,
+        ratio: ingestPerSecond / baseline.perSecond,
+        dynamoRequestsPerDoc: requestsPerDoc,
+      },
       ingestAndSlice: {
         perSecond: pairsPerSecond,
         p50: pairs.latency.p50,
         p99: pairs.latency.p99,
         ratio: pairsPerSecond / baseline.perSecond,
         dynamoRequestsPerProduct: requestsPerProduct / OPS,
+      },
+      views: {
+        perSecond: viewsPerSecond,
+        p50: views.latency.p50,
+        p99: views.latency.p99,
+        ratio: viewsPerSecond / baseline.perSecond,
+        dynamoRequestsPerView: requestsPerView,
       },
     });
   } finally {
