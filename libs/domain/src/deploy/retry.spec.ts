@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import {
   ConcurrencyConflictError,
+  IncrementalBaseMismatchError,
+  ItemTooLargeError,
+  StoreCorruptItemError,
+  StoreUnavailableError,
   InvariantViolationError,
   LeaseLostError,
   SliceMissingError,
@@ -31,6 +35,10 @@ describe('classify', () => {
     ['LeaseLostError', new LeaseLostError('t', 'w'), 'CONCURRENCY_CONFLICT'],
     ['a deterministic domain error (SliceMissing)', new SliceMissingError('v', 'product#A', ['CORE']), 'INVARIANT_VIOLATION'],
     ['a deterministic domain error (VersionConflict)', new VersionConflictError('product#A', 1), 'INVARIANT_VIOLATION'],
+    ['StoreUnavailableError (a store did not answer)', new StoreUnavailableError('GetItem', 'timed out'), 'TRANSIENT'],
+    ['StoreCorruptItemError (never retried: the item stays corrupt)', new StoreCorruptItemError('ivm_heads', 'lv'), 'INVARIANT_VIOLATION'],
+    ['ItemTooLargeError (the same record stays too large)', new ItemTooLargeError('product#A version 1', 500_000, 409_600), 'INVARIANT_VIOLATION'],
+    ['IncrementalBaseMismatchError', new IncrementalBaseMismatchError('product#A', 3, 1, 2), 'INVARIANT_VIOLATION'],
     ['an unknown Error (I/O below the adapters)', new Error('ECONNRESET'), 'TRANSIENT'],
     ['a thrown non-Error', 'oops', 'TRANSIENT'],
   ])('%s → %s', (_name, error, expected) => {
