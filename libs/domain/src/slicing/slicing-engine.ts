@@ -135,6 +135,15 @@ export class SlicingEngine {
         activeVersion: next.active?.version ?? null,
       };
     }
+    if (lost)
+      await reconcileIndex(
+        this.stores,
+        request.tenantId,
+        ruleSet,
+        request.entityKey,
+        lost.outcome,
+        (await this.stores.heads.get(request.tenantId, request.entityKey))?.sliced,
+      );
     throw new ConcurrencyConflictError(
       `${request.entityKey}: the head kept changing under ${MAX_COMMIT_ATTEMPTS} attempts to commit version ${request.version}`,
     );
