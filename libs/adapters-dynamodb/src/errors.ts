@@ -13,7 +13,7 @@ export function storeUnavailable(operation: string, cause: unknown): StoreUnavai
 /** DynamoDB refuses an item over 400 KB with a ValidationException; `codec.assertItemSize` catches it before sending. */
 export function translateRequestError(operation: string, error: unknown): Error {
   if (error instanceof Error && error.name === 'ValidationException' && /item size/i.test(error.message)) {
-    return new ItemTooLargeError(`a ${operation} item`, MAX_ITEM_BYTES + 1, MAX_ITEM_BYTES);
+    return new ItemTooLargeError(`An item written by ${operation}`, undefined, MAX_ITEM_BYTES);
   }
   return storeUnavailable(operation, error);
 }

@@ -299,13 +299,15 @@ export class StoreCorruptItemError extends DomainError {
 /** A record larger than the store can hold in one item (DynamoDB: 400 KB); nothing of it was written. */
 export class ItemTooLargeError extends DomainError {
   readonly code = 'ITEM_TOO_LARGE';
+  /** `sizeBytes` is undefined when only the store itself said so (it does not tell the size). */
   constructor(
     readonly what: string,
-    readonly sizeBytes: number,
+    readonly sizeBytes: number | undefined,
     readonly limitBytes: number,
   ) {
-    super(`${what} needs ${sizeBytes} bytes of storage, more than the store's limit of ${limitBytes} bytes per item`, {
-      details: [{ path: what, message: `${sizeBytes} bytes > ${limitBytes} bytes` }],
+    const size = sizeBytes === undefined ? '' : ` (${sizeBytes} bytes)`;
+    super(`${what}${size} is over the store's limit of ${limitBytes} bytes per item`, {
+      details: [{ path: what, message: sizeBytes === undefined ? `over ${limitBytes} bytes` : `${sizeBytes} bytes > ${limitBytes} bytes` }],
     });
   }
 }

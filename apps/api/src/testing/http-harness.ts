@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { type RequestCounter } from '@ivm/adapters-dynamodb';
-import { startTestDynamo } from '@ivm/adapters-dynamodb/testing';
+import { createDynamoStores, type DynamoClientLike, type RequestCounter } from '@ivm/adapters-dynamodb';
+import { startTestDynamo, type TestDynamo } from '@ivm/adapters-dynamodb/testing';
 import { loadContractRegistry } from '@ivm/adapters-fs';
 import { createIvmServices } from '@ivm/application';
 import { type ContractRegistry, type Stores } from '@ivm/domain';
@@ -14,7 +14,8 @@ export const TENANT = 'acme';
 export const KEY = 'acme-key';
 export const OTHER_TENANT = 'globex';
 export const OTHER_KEY = 'globex-key';
-const CONTRACTS_DIR = resolve(__dirname, '../../../../contracts');
+/** The sample catalog's contracts. */
+export const CONTRACTS_DIR = resolve(__dirname, '../../../../contracts');
 
 export interface Answer {
   readonly status: number;
@@ -45,13 +46,19 @@ export interface TestApi {
   readonly routes: readonly RouteDoc[];
   /** The prefix of this API's DynamoDB table names (to check that no answer ever names them). */
   readonly tablePrefix: string;
+  /**
+   * The DynamoDB engine and tables under this API (shared when started with `shareStoreWith`). Its
+   * client is the plain counting one, without this API's `clientHook`: write items straight into the
+   * tables with it.
+   */
+  readonly dynamo: TestDynamo;
   request(method: string, path: string, options?: RequestOptions): Promise<Answer>;
   /**
    * Fields the routes returned that their response schema does not declare (so the serializer
    * dropped them), as `METHOD url status: /pointer`, since the last call. useTestApi expects none.
    */
   takeUndeclaredFields(): string[];
-  /** Stops the DynamoDB engine under the running API: every store request fails from then on. */
+  /** Stops the DynamoDB engine under the running API (and under every API sharing it): every store request fails from then on. */
   stopStore(): Promise<void>;
   close(): Promise<void>;
 }
@@ -63,6 +70,17 @@ export interface TestApiOptions {
   readonly contractsDir?: string;
   /** Default: silent. */
   readonly logger?: FastifyBaseLogger;
+  /**
+   * Run over the DynamoDB engine and tables of this (running) API instead of fresh ones, as a second
+   * process of another code or contract version would (a rolling deploy). The API started first owns
+   * the engine: it stops it when it closes. Read at start, so useTestApi's stand-in works here.
+   */
+  readonly shareStoreWith?: TestApi;
+  /**
+   * Wraps the DynamoDB client the stores of this API send through (the real engine underneath): a
+   * test hook that delays one request, see `holdFirst`. Never a mock: every request reaches dynalite.
+   */
+  readonly clientHook?: (client: DynamoClientLike) => DynamoClientLike;
 }
 
 /**
@@ -77,15 +95,18 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   const registry = await loadContractRegistry(contractsDir).catch((error: unknown) => {
     throw new Error(`Test API: the contracts in ${contractsDir} do not load: ${messageOf(error)}`, { cause: error });
   });
-  const dynamo = await startTestDynamo();
+  const owner = options.shareStoreWith;
+  const dynamo = owner ? owner.dynamo : await startTestDynamo();
   let dynamoClosed: Promise<void> | undefined;
-  const closeDynamo = () => (dynamoClosed ??= dynamo.close());
+  const closeDynamo = owner ? () => owner.stopStore() : () => (dynamoClosed ??= dynamo.close());
+  const closeOwnDynamo = owner ? async () => undefined : closeDynamo;
+  const stores = options.clientHook ? createDynamoStores(options.clientHook(dynamo.client), { tablePrefix: dynamo.tablePrefix }) : dynamo.stores;
   let app: FastifyInstance | undefined;
   let undeclared: string[] = [];
   let address: string;
   try {
     app = buildServer({
-      services: createIvmServices({ registry, stores: dynamo.stores }),
+      services: createIvmServices({ registry, stores }),
       config: {
         apiKeys: new Map([
           [KEY, TENANT],
@@ -107,17 +128,18 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   } catch (error) {
     // Whatever was started is closed, so a failed start leaves no handle for jest to wait on.
     await app?.close();
-    await closeDynamo();
+    await closeOwnDynamo();
     throw error;
   }
   const server = app;
   return {
     url: address,
     counter: dynamo.counter,
-    stores: dynamo.stores,
+    stores,
     registry,
     routes: registeredRoutes(server),
     tablePrefix: dynamo.tablePrefix,
+    dynamo,
     async request(method, path, request = {}) {
       const headers: Record<string, string> = {};
       const key = request.key === undefined ? KEY : request.key;
@@ -144,7 +166,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     stopStore: closeDynamo,
     async close() {
       await server.close();
-      await closeDynamo();
+      await closeOwnDynamo();
     },
   };
 }
