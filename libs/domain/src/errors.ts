@@ -29,6 +29,7 @@ export const ERROR_CODES = [
   'CHANGESET_CONFLICT',
   'CONTRACT_MISMATCH',
   'INCREMENTAL_BASE_MISMATCH',
+  'RULESET_OUTDATED',
   'SLICE_MISSING',
   'SLICE_WRITE_CONFLICT',
   'CONCURRENCY_CONFLICT',
@@ -325,5 +326,19 @@ export class IncrementalBaseMismatchError extends DomainError {
       `${entityKey} is sliced at version ${slicedVersion}, so an INCREMENTAL slicing of version ${version} must diff from ${slicedVersion}, not from ${fromVersion} (omit fromVersion, or slice FULL)`,
       { details: [{ path: 'fromVersion', message: `must be ${slicedVersion}, the newest sliced version` }] },
     );
+  }
+}
+
+/**
+ * A join-target change reached slices that a newer RuleSet version built, which this process
+ * (on the older one) cannot rebuild: retried, so that a process on the newer version applies it.
+ */
+export class RuleSetOutdatedError extends DomainError {
+  readonly code = 'RULESET_OUTDATED';
+  constructor(
+    readonly ruleSetRef: string,
+    readonly entityKeys: readonly string[],
+  ) {
+    super(`${entityKeys.join(', ')} carry slices built by a newer version than RuleSet ${ruleSetRef}; retry on a process with the newer contracts`);
   }
 }

@@ -2,13 +2,22 @@ import { createChangeSet } from '../changeset/create-changeset';
 import type { RuleSetContract, SliceSpec } from '../contracts/model';
 import type { ContractRegistry } from '../contracts/registry';
 import { assertTenantId, assertVersion, parseEntityKey } from '../entity-keys/entity-keys';
-import { ConcurrencyConflictError, IncrementalBaseMismatchError, InvalidChangeSetRangeError, NotFoundError, UnknownContractError } from '../errors';
+import {
+  ConcurrencyConflictError,
+  IncrementalBaseMismatchError,
+  InvalidChangeSetRangeError,
+  NotFoundError,
+  RuleSetOutdatedError,
+  UnknownContractError,
+} from '../errors';
 import { fanoutBatches, fanoutTargets, type FanoutTarget } from '../fanout/plan-fanout';
 import { impactedSliceTypes } from '../impact/impact-map';
-import type { EntityHead, SliceSet, SlicingState } from '../ports/records';
+import type { JsonObject } from '../canonical/canonical-json';
+import type { EntityHead, IndexEntry, SliceRef, SliceSet, SlicingState } from '../ports/records';
 import type { Stores } from '../ports/stores';
+import { applyIndexChanges, type IndexChange, indexChanges, type IndexTransition, NO_INDEX_CHANGE } from './index-change';
 import { reconcileIndex } from './reconcile-index';
-import { rebuildItems, type RebuildItem, type RebuildOutcome } from './rebuild-items';
+import { type Provisional, rebuildItems, type RebuildItem, type RebuildOutcome } from './rebuild-items';
 import { sameSliceSet } from './slice-sets';
 
 export type { RebuildOutcome } from './rebuild-items';
@@ -30,7 +39,10 @@ export type SliceRequest =
 export type CutoverSkipped =
   { readonly reason: 'NOT_REQUESTED'; readonly message: string } | { readonly reason: 'NEWER_VERSION_SLICED'; readonly message: string };
 
-export interface SlicingResult extends Omit<RebuildOutcome, 'slices'> {
+export interface SlicingResult extends Omit<RebuildOutcome, 'slices' | 'known' | 'outdated'> {
+  /** Index entries the slicing added and removed (the index follows the active and the sliced set). */
+  readonly indexAdded: IndexEntry[];
+  readonly indexRemoved: IndexEntry[];
   readonly entityKey: string;
   readonly version: number;
   /** INCREMENTAL only: the version the change set diffed from. */
@@ -104,31 +116,36 @@ export class SlicingEngine {
       if (request.fromVersion !== 0) assertVersion(request.fromVersion);
       if (request.fromVersion >= request.version) throw new InvalidChangeSetRangeError(request.fromVersion, request.version);
     }
-    let lost: { outcome: RebuildOutcome } | undefined;
+    const cutover = request.cutover !== false;
+    let lost: IndexChange | undefined;
     for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
       const head = await this.stores.heads.get(request.tenantId, request.entityKey);
       if (!head) throw new NotFoundError(`${request.entityKey} version ${request.version}`);
-      if (lost) await reconcileIndex(this.stores, request.tenantId, ruleSet, request.entityKey, lost.outcome, head.sliced);
+      if (lost) await reconcileIndex(this.stores, request.tenantId, ruleSet, request.entityKey, lost, head);
       lost = undefined;
       const sliced = head.sliced?.version;
       if (sliced !== undefined && request.version < sliced) return olderThanSliced(request, head);
       const plan = await this.plan(request, ruleSet, head);
-      const [outcome] = (await rebuildItems(this.stores, request.tenantId, [
-        { ruleSet, entityKey: request.entityKey, version: request.version, specs: plan.specs, base: head.sliced, raw: plan.raw },
-      ])) as [RebuildOutcome];
-      const set: SliceSet = { version: request.version, ...(plan.fromVersion === undefined ? {} : { fromVersion: plan.fromVersion }), slices: outcome.slices };
-      const next = nextState(head, set, request.cutover !== false);
+      const setOf = (slices: Record<string, SliceRef>): SliceSet => ({
+        version: request.version,
+        ...(plan.fromVersion === undefined ? {} : { fromVersion: plan.fromVersion }),
+        slices,
+      });
+      const item: RebuildItem = { ruleSet, entityKey: request.entityKey, version: request.version, specs: plan.specs, base: head.sliced, raw: plan.raw };
+      const { outcome, next, index } = await this.rebuildAndIndex(request.tenantId, head, item, (slices) => nextState(head, setOf(slices), cutover));
       if (!(await this.commit(request.tenantId, head, next))) {
-        lost = { outcome };
+        lost = index;
         continue;
       }
       const fanout = plan.targets.length === 0 ? NO_FANOUT : await this.fanOut(request.tenantId, plan.targets);
-      const { slices: _slices, ...lists } = outcome;
+      const { slices: _slices, known: _known, outdated: _outdated, ...lists } = outcome;
       return {
         entityKey: request.entityKey,
         version: request.version,
         ...(plan.fromVersion === undefined ? {} : { fromVersion: plan.fromVersion }),
         ...lists,
+        indexAdded: index.added,
+        indexRemoved: index.removed,
         ...fanout,
         ...cutoverOf(request, next),
         slicedVersion: request.version,
@@ -136,14 +153,7 @@ export class SlicingEngine {
       };
     }
     if (lost)
-      await reconcileIndex(
-        this.stores,
-        request.tenantId,
-        ruleSet,
-        request.entityKey,
-        lost.outcome,
-        (await this.stores.heads.get(request.tenantId, request.entityKey))?.sliced,
-      );
+      await reconcileIndex(this.stores, request.tenantId, ruleSet, request.entityKey, lost, await this.stores.heads.get(request.tenantId, request.entityKey));
     throw new ConcurrencyConflictError(
       `${request.entityKey}: the head kept changing under ${MAX_COMMIT_ATTEMPTS} attempts to commit version ${request.version}`,
     );
@@ -189,22 +199,69 @@ export class SlicingEngine {
           ...latestIf(head, job.version),
         };
       });
-      const outcomes = await rebuildItems(this.stores, tenantId, items);
+      const stateOf = (i: number, slices: Record<string, SliceRef>): SlicingState => {
+        const job = chunk[i] as (typeof chunk)[number];
+        return nextState(heads.get(job.entityKey) as EntityHead, { version: job.version, slices }, cutover);
+      };
+      // The chunk's index moves in one write before any join target is read (see `rebuildAndIndex`).
+      const transitions = (
+        states: readonly SlicingState[],
+        befores: readonly (SlicingState | undefined)[],
+        known: readonly ReadonlyMap<string, JsonObject | null>[],
+      ): IndexTransition[] =>
+        chunk.map((job, i) => ({
+          ruleSet: job.ruleSet,
+          entityKey: job.entityKey,
+          before: befores[i],
+          after: states[i] as SlicingState,
+          known: known[i] as ReadonlyMap<string, JsonObject | null>,
+        }));
+      let provisional: SlicingState[] = chunk.map((job) => heads.get(job.entityKey) as EntityHead);
+      let changes: IndexChange[] = chunk.map(() => NO_INDEX_CHANGE);
+      const outcomes = await rebuildItems(this.stores, tenantId, items, {
+        beforeJoins: async (provisionals) => {
+          const befores = provisional;
+          provisional = provisionals.map((p, i) => ((items[i] as RebuildItem).specs.length > 0 ? stateOf(i, p.slices) : (befores[i] as SlicingState)));
+          changes = await indexChanges(
+            this.stores.slices,
+            tenantId,
+            transitions(
+              provisional,
+              befores,
+              provisionals.map((p) => p.known),
+            ),
+          );
+          await applyIndexChanges(this.stores.index, tenantId, changes);
+        },
+      });
+      const finals = outcomes.map((outcome, i) => ((items[i] as RebuildItem).specs.length > 0 ? stateOf(i, outcome.slices) : (provisional[i] as SlicingState)));
+      const settled = await indexChanges(
+        this.stores.slices,
+        tenantId,
+        transitions(
+          finals,
+          provisional,
+          outcomes.map((o) => o.known),
+        ),
+      );
+      await applyIndexChanges(this.stores.index, tenantId, settled);
       for (const [i, job] of chunk.entries()) {
         const head = heads.get(job.entityKey) as EntityHead;
-        const item = items[i] as RebuildItem;
-        let outcome = outcomes[i] as RebuildOutcome;
-        if (item.specs.length > 0 && !(await this.commit(tenantId, head, nextState(head, { version: job.version, slices: outcome.slices }, cutover)))) {
+        const outcome = outcomes[i] as RebuildOutcome;
+        let index = merge(changes[i] as IndexChange, settled[i] as IndexChange);
+        let lists: Pick<RebuildOutcome, 'written' | 'unchanged' | 'tombstoned'> = outcome;
+        if ((items[i] as RebuildItem).specs.length > 0 && !(await this.commit(tenantId, head, finals[i] as SlicingState))) {
           // Someone else moved this head meanwhile: settle this one entity the careful way.
-          await reconcileIndex(this.stores, tenantId, job.ruleSet, job.entityKey, outcome, (await this.stores.heads.get(tenantId, job.entityKey))?.sliced);
+          await reconcileIndex(this.stores, tenantId, job.ruleSet, job.entityKey, index, await this.stores.heads.get(tenantId, job.entityKey));
           const again = await this.slice({ tenantId, entityKey: job.entityKey, version: job.version, mode: 'FULL', cutover });
-          outcome = { ...again, slices: {} };
+          lists = again;
+          index = { added: again.indexAdded, removed: again.indexRemoved };
         }
-        totals.written += outcome.written.length;
-        totals.unchanged += outcome.unchanged.length;
-        totals.tombstoned += outcome.tombstoned.length;
-        totals.indexAdded += outcome.indexAdded.length;
-        totals.indexRemoved += outcome.indexRemoved.length;
+        totals.written += lists.written.length;
+        totals.unchanged += lists.unchanged.length;
+        totals.tombstoned += lists.tombstoned.length;
+        totals.indexAdded += index.added.length;
+        totals.indexRemoved += index.removed.length;
       }
       for (const job of chunk) {
         if (job.targets.length > 0) totals.fanoutWritten += (await this.fanOut(tenantId, job.targets)).fanoutWritten;
@@ -237,12 +294,57 @@ export class SlicingEngine {
       if (!head) throw new NotFoundError(`${entityKey} version ${version}`);
       const base = head.sliced !== undefined && head.sliced.version <= version ? head.sliced : undefined;
       const specs = ruleSet.slices.filter((s) => wanted.has(s.type));
-      const [outcome] = (await rebuildItems(this.stores, tenantId, [{ ruleSet, entityKey, version, specs, base, ...latestIf(head, version) }])) as [
-        RebuildOutcome,
-      ];
-      if (await this.commit(tenantId, head, nextState(head, { version, slices: outcome.slices }, options.cutover === true))) return outcome;
+      const item: RebuildItem = { ruleSet, entityKey, version, specs, base, ...latestIf(head, version) };
+      const { outcome, next, index } = await this.rebuildAndIndex(tenantId, head, item, (slices) =>
+        nextState(head, { version, slices }, options.cutover === true),
+      );
+      if (await this.commit(tenantId, head, next)) return outcome;
+      await reconcileIndex(this.stores, tenantId, ruleSet, entityKey, index, await this.stores.heads.get(tenantId, entityKey));
     }
     throw new ConcurrencyConflictError(`${entityKey}: the head kept changing under ${MAX_COMMIT_ATTEMPTS} attempts to commit version ${version}`);
+  }
+
+  /**
+   * Rebuilds one entity version and moves the index with it: once its slices without joins are
+   * built (before any join target is read) the index is brought to the state `stateOf` gives
+   * for them, so a join target changing from then on finds this entity; a racing writer that
+   * settled an index source otherwise is followed afterwards. Returns the state to commit.
+   */
+  private async rebuildAndIndex(
+    tenantId: string,
+    head: EntityHead,
+    item: RebuildItem,
+    stateOf: (slices: Record<string, SliceRef>) => SlicingState,
+  ): Promise<{ outcome: RebuildOutcome; next: SlicingState; index: IndexChange }> {
+    let provisional: SlicingState = head;
+    let index = NO_INDEX_CHANGE;
+    const [outcome] = (await rebuildItems(this.stores, tenantId, [item], {
+      beforeJoins: async ([p]) => {
+        provisional = stateOf((p as Provisional).slices);
+        index = await this.moveIndex(tenantId, {
+          ruleSet: item.ruleSet,
+          entityKey: item.entityKey,
+          before: head,
+          after: provisional,
+          known: (p as Provisional).known,
+        });
+      },
+    })) as [RebuildOutcome];
+    const next = stateOf(outcome.slices);
+    const settled = await this.moveIndex(tenantId, {
+      ruleSet: item.ruleSet,
+      entityKey: item.entityKey,
+      before: provisional,
+      after: next,
+      known: outcome.known,
+    });
+    return { outcome, next, index: merge(index, settled) };
+  }
+
+  private async moveIndex(tenantId: string, transition: IndexTransition): Promise<IndexChange> {
+    const [change] = await indexChanges(this.stores.slices, tenantId, [transition]);
+    await applyIndexChanges(this.stores.index, tenantId, [change as IndexChange]);
+    return change as IndexChange;
   }
 
   /** What a slicing of a version not older than the newest sliced one builds, from which raw record. */
@@ -298,6 +400,7 @@ export class SlicingEngine {
     const parents = new Set<string>();
     let batches = 0;
     let fanoutWritten = 0;
+    const outdated = new Set<string>();
     for await (const batch of fanoutBatches(this.stores, tenantId, targets)) {
       batches++;
       for (const key of batch.entityKeys) parents.add(key);
@@ -309,51 +412,103 @@ export class SlicingEngine {
           throw new ConcurrencyConflictError(`Fan-out to ${todo.join(', ')}: their heads kept changing under ${MAX_COMMIT_ATTEMPTS} attempts`);
         const result = await this.refreshParents(tenantId, ruleSet, specs, todo);
         fanoutWritten += result.written;
+        for (const key of result.outdated) outdated.add(`${ruleSet.id}@${ruleSet.version}\u0000${key}`);
         todo = result.lost;
       }
+    }
+    // The other parents are done; these need a process on the newer contracts (the error is retried).
+    if (outdated.size > 0) {
+      const [ruleSetRef = ''] = [...outdated][0]?.split('\u0000') ?? [];
+      throw new RuleSetOutdatedError(ruleSetRef, [...outdated].map((id) => id.split('\u0000')[1] as string).sort());
     }
     return { fanout: [...parents].sort(), fanoutBatches: batches, fanoutWritten };
   }
 
+  /**
+   * One fan-out batch: every parent found is visited, its head's revision moved even when nothing
+   * changed, so a slicing of that parent in flight, which may have read the join target before
+   * its change, loses its commit and re-runs. Builds are compared with the records their
+   * references name (`verifyRefs`): a record shared by two slice sets may have been rewritten.
+   */
   private async refreshParents(
     tenantId: string,
     ruleSet: RuleSetContract,
     specs: readonly SliceSpec[],
     entityKeys: readonly string[],
-  ): Promise<{ written: number; lost: string[] }> {
+  ): Promise<{ written: number; lost: string[]; outdated: string[] }> {
     const heads = await this.stores.heads.getMany(tenantId, entityKeys);
-    const plans: { head: EntityHead; sliced: number; active?: number }[] = [];
+    const plans: { head: EntityHead; sliced?: number; active?: number }[] = [];
     const items: RebuildItem[] = [];
     for (const entityKey of entityKeys) {
       const head = heads.get(entityKey);
-      // Indexed parents have been sliced; one that has not (yet) has nothing to refresh.
-      if (!head?.sliced) continue;
-      const plan: { head: EntityHead; sliced: number; active?: number } = { head, sliced: items.length };
-      items.push({ ruleSet, entityKey, version: head.sliced.version, specs, base: head.sliced, ...latestIf(head, head.sliced.version) });
-      if (head.active && head.active.version !== head.sliced.version) {
+      if (!head) continue;
+      const plan: { head: EntityHead; sliced?: number; active?: number } = { head };
+      if (head.sliced) {
+        plan.sliced = items.length;
+        items.push({ ruleSet, entityKey, version: head.sliced.version, specs, base: head.sliced, ...latestIf(head, head.sliced.version) });
+      }
+      if (head.active && head.active.version !== head.sliced?.version) {
         plan.active = items.length;
         items.push({ ruleSet, entityKey, version: head.active.version, specs, base: head.active, ...latestIf(head, head.active.version) });
       }
       plans.push(plan);
     }
-    const outcomes = await rebuildItems(this.stores, tenantId, items);
+    const outcomes = items.length === 0 ? [] : await rebuildItems(this.stores, tenantId, items, { verifyRefs: true });
+    const nexts = plans.map(({ head, sliced, active }): SlicingState => {
+      const slicedOutcome = sliced === undefined ? undefined : outcomes[sliced];
+      const activeOutcome = active === undefined ? undefined : outcomes[active];
+      const nextSliced = slicedOutcome && head.sliced ? { ...head.sliced, slices: slicedOutcome.slices } : head.sliced;
+      const nextActive =
+        activeOutcome && head.active
+          ? { ...head.active, slices: activeOutcome.slices }
+          : head.active?.version === nextSliced?.version
+            ? nextSliced
+            : head.active;
+      return { ...(nextSliced ? { sliced: nextSliced } : {}), ...(nextActive ? { active: nextActive } : {}) };
+    });
+    const known = plans.map(
+      ({ sliced, active }) =>
+        new Map([
+          ...(sliced === undefined ? [] : (outcomes[sliced] as RebuildOutcome).known),
+          ...(active === undefined ? [] : (outcomes[active] as RebuildOutcome).known),
+        ]),
+    );
+    const changes = await indexChanges(
+      this.stores.slices,
+      tenantId,
+      plans.map(({ head }, i) => ({
+        ruleSet,
+        entityKey: head.entityKey,
+        before: head,
+        after: nexts[i] as SlicingState,
+        known: known[i] as Map<string, JsonObject | null>,
+      })),
+    );
+    await applyIndexChanges(this.stores.index, tenantId, changes);
     let written = 0;
     const lost: string[] = [];
-    for (const { head, sliced, active } of plans) {
-      const slicedOutcome = outcomes[sliced] as RebuildOutcome;
-      const activeOutcome = active === undefined ? undefined : (outcomes[active] as RebuildOutcome);
-      written +=
-        slicedOutcome.written.length + slicedOutcome.tombstoned.length + (activeOutcome ? activeOutcome.written.length + activeOutcome.tombstoned.length : 0);
-      const nextSliced = { ...(head.sliced as SliceSet), slices: slicedOutcome.slices };
-      const nextActive = activeOutcome
-        ? { ...(head.active as SliceSet), slices: activeOutcome.slices }
-        : head.active?.version === nextSliced.version
-          ? nextSliced
-          : head.active;
-      if (!(await this.commit(tenantId, head, { sliced: nextSliced, ...(nextActive ? { active: nextActive } : {}) }))) lost.push(head.entityKey);
+    const outdated: string[] = [];
+    for (const [i, { head }] of plans.entries()) {
+      for (const at of [plans[i]?.sliced, plans[i]?.active]) {
+        if (at === undefined) continue;
+        const outcome = outcomes[at] as RebuildOutcome;
+        written += outcome.written.length + outcome.tombstoned.length;
+        if (outcome.outdated.length > 0 && !outdated.includes(head.entityKey)) outdated.push(head.entityKey);
+      }
+      // Always a commit, also of an unchanged state: it is what moves the revision (see above).
+      if (!(await this.stores.heads.commit(tenantId, head.entityKey, head.revision, nexts[i] as SlicingState))) {
+        await reconcileIndex(this.stores, tenantId, ruleSet, head.entityKey, changes[i] as IndexChange, await this.stores.heads.get(tenantId, head.entityKey));
+        lost.push(head.entityKey);
+      }
     }
-    return { written, lost };
+    return { written, lost, outdated };
   }
+}
+
+function merge(a: IndexChange, b: IndexChange): IndexChange {
+  if (b === NO_INDEX_CHANGE) return a;
+  if (a === NO_INDEX_CHANGE) return b;
+  return { added: [...a.added, ...b.added], removed: [...a.removed, ...b.removed] };
 }
 
 /** The state after committing `set` as the newest sliced one; the active set follows it when cut over, and always at the same version. */

@@ -67,7 +67,7 @@ describe('decideWrite', () => {
 
   it('reports a build from an older input vector as superseded', () => {
     const effective = stored(1, NEW, { 'product#P1': 1, 'brand#B1': 2 });
-    expect(decideWrite(built(OLD, { 'product#P1': 1, 'brand#B1': 1 }), effective, 1, '1.0.0')).toEqual({ kind: 'superseded' });
+    expect(decideWrite(built(OLD, { 'product#P1': 1, 'brand#B1': 1 }), effective, 1, '1.0.0')).toEqual({ kind: 'superseded', by: 'inputs' });
   });
 
   it('throws SliceInvariantViolationError for the same input vector with another hash', () => {
@@ -90,9 +90,10 @@ describe('decideWrite', () => {
     expect(decideWrite(built(NEW, { 'product#P1': 1, 'brand#B1': 0 }), effective, 1, '1.0.0')).toEqual({ kind: 'write', expected: { hash: effective.hash } });
     // The other way round: a build by 0.9.0 over a slice by 1.0.0 is superseded, whatever its inputs.
     const newer = stored(1, NEW, { 'product#P1': 1, 'brand#B1': 1 }, '1.0.0');
-    expect(decideWrite(built(OLD, { 'product#P1': 1, 'brand#B1': 9 }), newer, 1, '0.9.0')).toEqual({ kind: 'superseded' });
+    expect(decideWrite(built(OLD, { 'product#P1': 1, 'brand#B1': 9 }), newer, 1, '0.9.0')).toEqual({ kind: 'superseded', by: 'ruleSet' });
     expect(decideWrite(built(OLD, { 'product#P1': 1, 'brand#B1': 1 }), stored(1, NEW, { 'product#P1': 1, 'brand#B1': 1 }, '1.10.0'), 1, '1.9.0')).toEqual({
       kind: 'superseded',
+      by: 'ruleSet',
     });
   });
 });

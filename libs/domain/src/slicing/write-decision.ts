@@ -12,10 +12,15 @@ import { compareInputVectors } from './input-vector';
  *   version (a late, stale build);
  * - write: a new record at this version, or an overwrite of one built from strictly older inputs.
  */
-export type WriteDecision = { readonly kind: 'unchanged' } | { readonly kind: 'superseded' } | { readonly kind: 'write'; readonly expected: SliceExpectation };
+export type WriteDecision =
+  | { readonly kind: 'unchanged' }
+  /** `by: 'ruleSet'`: the stored slice was built by a newer RuleSet version than this build's. */
+  | { readonly kind: 'superseded'; readonly by: 'inputs' | 'ruleSet' }
+  | { readonly kind: 'write'; readonly expected: SliceExpectation };
 
 const UNCHANGED: WriteDecision = Object.freeze({ kind: 'unchanged' });
-const SUPERSEDED: WriteDecision = Object.freeze({ kind: 'superseded' });
+const SUPERSEDED: WriteDecision = Object.freeze({ kind: 'superseded', by: 'inputs' });
+const OUTDATED: WriteDecision = Object.freeze({ kind: 'superseded', by: 'ruleSet' });
 const WRITE_NEW: WriteDecision = Object.freeze({ kind: 'write', expected: Object.freeze({ absent: true }) });
 
 export function decideWrite(built: BuiltSlice, effective: SliceRecord | undefined, version: number, ruleSetVersion: string): WriteDecision {
@@ -30,7 +35,7 @@ export function decideWrite(built: BuiltSlice, effective: SliceRecord | undefine
   const where = `${effective.entityKey}@${version}/${built.sliceType}`;
   const byRuleSet = compareSemver(ruleSetVersion, effective.ruleSetRef.version);
   if (byRuleSet > 0) return { kind: 'write', expected: { hash: effective.hash } };
-  if (byRuleSet < 0) return SUPERSEDED;
+  if (byRuleSet < 0) return OUTDATED;
   switch (compareInputVectors(built.inputVector, effective.inputVector)) {
     case 'newer':
       return { kind: 'write', expected: { hash: effective.hash } };
