@@ -2,3 +2,4 @@ export * from './sample-contracts';
 export * from './property-params';
 export * from './catalog-world';
 export * from './store-contract';
+export * from './scheduled-stores';

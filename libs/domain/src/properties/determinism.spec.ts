@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { CatalogWorld, catalogOps, propertyParams, shuffleKeys, type CatalogOp } from '../../testing';
+import { CatalogWorld, catalogOps, propertyParams, shuffleKeys, TENANTS, type CatalogOp } from '../../testing';
 import { canonicalJson, contentHash, type Json } from '../index';
 
 /**
@@ -11,19 +11,20 @@ async function fingerprint(ops: readonly CatalogOp[]): Promise<string> {
   const parts: Json[] = [];
   for (const op of ops) {
     const step = await world.apply(op);
+    const key = step.entityKey;
+    const from = step.result?.fromVersion;
     parts.push({
-      key: step.entityKey,
+      key: key === undefined ? op.kind : `${step.tenantId}/${key}`,
       version: step.version,
-      writes: step.sliceWrites.map((w) => `${w.entityKey}/${w.sliceType}@${w.version}:${w.hash}`),
-      raw: (await world.stores.heads.get(world.tenantId, step.entityKey))?.latest.hash ?? null,
+      writes: step.sliceWrites.map((w) => `${w.tenantId}/${w.entityKey}/${w.sliceType}@${w.version}:${w.hash}`),
+      raw: key === undefined ? null : ((await world.stores.heads.get(step.tenantId, key))?.latest.hash ?? null),
       changeSet:
-        step.result && op.mode === 'INCREMENTAL'
-          ? ((await world.stores.changeSets.get(world.tenantId, step.entityKey, step.version - op.gap, step.version, world.contracts(step.entityKey)))?.hash ??
-            null)
-          : null,
+        key === undefined || from === undefined
+          ? null
+          : ((await world.stores.changeSets.get(step.tenantId, key, from, step.version, world.changeSetContracts(key)))?.hash ?? null),
     });
   }
-  parts.push(world.stores.index.all(world.tenantId).map((e) => `${e.indexKey}>${e.entityKey}`));
+  for (const tenantId of TENANTS) parts.push(world.stores.index.all(tenantId).map((e) => `${tenantId}:${e.indexKey}>${e.entityKey}`));
   return contentHash('test.fingerprint', parts);
 }
 
