@@ -13,6 +13,7 @@ import type {
   SliceWrite,
   Stores,
 } from '../ports/stores';
+import { sameSliceSet } from '../slicing/slice-sets';
 import { compareStrings, lowerBoundString, lowerBoundVersion } from './sorted';
 
 const newList = <T>(): T[] => [];
@@ -63,8 +64,10 @@ const NO_RECORDS: RawRecord[] = [];
 
 export class InMemoryHeadStore implements HeadStore {
   private readonly heads = new TenantMap<EntityHead>();
-  /** Commits made (raw appends update heads too, but count as raw writes). */
+  /** Commits that changed the slicing state (raw appends update heads too, but count as raw writes). */
   writes = 0;
+  /** Commits that only moved the revision (a fan-out visiting a parent it had nothing to change in). */
+  touches = 0;
 
   async get(tenantId: string, entityKey: string): Promise<EntityHead | undefined> {
     return this.heads.get(tenantId, entityKey);
@@ -86,7 +89,8 @@ export class InMemoryHeadStore implements HeadStore {
     if (head?.revision !== expectedRevision) return false;
     const { sliced: _sliced, active: _active, ...raw } = head;
     this.heads.set(tenantId, entityKey, { ...raw, ...state, revision: expectedRevision + 1 });
-    this.writes++;
+    if (sameSliceSet(head.sliced, state.sliced) && sameSliceSet(head.active, state.active)) this.touches++;
+    else this.writes++;
     return true;
   }
 

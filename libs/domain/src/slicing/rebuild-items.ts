@@ -1,6 +1,7 @@
 import type { ContractRef, RuleSetContract, SliceSpec } from '../contracts/model';
 import { ConcurrencyConflictError, NotFoundError } from '../errors';
 import type { JsonObject } from '../canonical/canonical-json';
+import { isIndexSource } from '../inverted-index/inverted-index';
 import type { RawRecord, SliceKey, SliceRecord, SliceRef, SliceSet } from '../ports/records';
 import type { HeadStore, RawStore, SliceStore, SliceWrite } from '../ports/stores';
 import { refId } from './index-change';
@@ -150,10 +151,21 @@ async function rebuildWork(
   // The slices that read no join first: the caller settles the index before a join target is read.
   work.forEach((_, i) => build(i, false, NO_JOINS));
   if (options.beforeJoins) {
+    // An index source that reads a join is built once more without it: its index values are the
+    // entity's own fields, which a join does not change.
+    const provisional: Pending[] = [...pending];
+    work.forEach(({ item, at }, i) => {
+      for (const spec of item.specs) {
+        if (spec.joins.length === 0 || !isIndexSource(item.ruleSet, spec.type)) continue;
+        const built = buildSlice(item.ruleSet, spec, raws[i] as RawRecord, NO_JOINS);
+        (tally.known[at] as Map<string, JsonObject | null>).set(refId(spec.type, { version: item.version, hash: built.hash }), built.data);
+        provisional.push({ at, spec, built, ref: item.base?.slices[spec.type] });
+      }
+    });
     await options.beforeJoins(
       items.map((_, at) => {
         const slices: Record<string, SliceRef> = { ...tally.refs[at] };
-        for (const p of pending) {
+        for (const p of provisional) {
           if (p.at !== at || p.ref?.hash === p.built.hash || (p.built.tombstone && p.ref === undefined)) continue;
           slices[p.spec.type] = { version: (items[at] as RebuildItem).version, hash: p.built.hash };
         }

@@ -454,6 +454,41 @@ export class SlicingEngine {
       plans.push(plan);
     }
     const outcomes = items.length === 0 ? [] : await rebuildItems(this.stores, tenantId, items, { verifyRefs: true });
+    // Where the active version's record was rewritten in place and the sliced set shares it, the
+    // sliced version gets a record of its own (built again without that reference).
+    const again: { at: number; item: RebuildItem }[] = [];
+    for (const { head, sliced, active } of plans) {
+      if (sliced === undefined || active === undefined || !head.sliced || !head.active) continue;
+      const rewritten = [...(outcomes[active] as RebuildOutcome).written, ...(outcomes[active] as RebuildOutcome).tombstoned];
+      const shared = rewritten.filter(
+        (type) => head.active?.slices[type]?.version === head.active?.version && head.sliced?.slices[type]?.version === head.active?.version,
+      );
+      if (shared.length === 0) continue;
+      const slices = { ...(outcomes[sliced] as RebuildOutcome).slices };
+      for (const type of shared) delete slices[type];
+      again.push({
+        at: sliced,
+        item: { ...(items[sliced] as RebuildItem), specs: specs.filter((spec) => shared.includes(spec.type)), base: { ...head.sliced, slices } },
+      });
+    }
+    if (again.length > 0) {
+      const redone = await rebuildItems(
+        this.stores,
+        tenantId,
+        again.map(({ item }) => item),
+      );
+      again.forEach(({ at }, k) => {
+        const first = outcomes[at] as RebuildOutcome;
+        const second = redone[k] as RebuildOutcome;
+        outcomes[at] = {
+          ...first,
+          written: [...first.written, ...second.written],
+          tombstoned: [...first.tombstoned, ...second.tombstoned],
+          slices: second.slices,
+          known: new Map([...first.known, ...second.known]),
+        };
+      });
+    }
     const nexts = plans.map(({ head, sliced, active }): SlicingState => {
       const slicedOutcome = sliced === undefined ? undefined : outcomes[sliced];
       const activeOutcome = active === undefined ? undefined : outcomes[active];

@@ -4,16 +4,16 @@ import type { JsonObject } from '../canonical/canonical-json';
 import { createInMemoryStores, type InMemoryStores } from '../memory/in-memory-stores';
 import type { SliceWrite, Stores } from '../ports/stores';
 import { insertRawdata } from '../raw/insert-rawdata';
+import { classify } from '../deploy/retry';
+import { RuleSetOutdatedError } from '../errors';
 import { SlicingEngine } from '../slicing/slicing-engine';
 import { queryView } from '../views/query-view';
 
 /**
- * Engine gaps the property world found (SPEC §12: "a join-target change reaches what readers
- * read"; §2.8 FULL == INCREMENTAL). Each is the shrunk counterexample as an example, written as
- * the behaviour the spec asks for and marked `it.failing`: it passes while the gap is there and
- * fails once the engine is fixed, which is the signal to drop `.failing` and the world's
- * steering around it (`avoidActiveIndexGap`, `brandsLater`, the brand-move conflicts of the
- * interleavings suite).
+ * Cases the property world found (SPEC §12: "a join-target change reaches what readers read";
+ * §2.8 FULL == INCREMENTAL), each its shrunk counterexample kept as an example: they failed on the
+ * engine before the index followed both slice sets, joins read committed versions, fan-outs moved
+ * the revision of every parent they visit, and shared records got their own copies.
  */
 const T = 'acme';
 const product = (brand: string, extra: JsonObject = {}): JsonObject => ({
@@ -59,10 +59,10 @@ function gatedPuts(stores: InMemoryStores) {
   return { stores: { ...stores, slices }, arm: () => (armed = true), reached, release: () => release() };
 }
 
-describe('known engine gaps (it.failing: these pass while the gap is open)', () => {
+describe('order and concurrency cases the property world found', () => {
   // FULL == INCREMENTAL seed 20261122 (before `avoidActiveIndexGap`), shrunk: P4 sliced under B1 (active),
   // P4 v2 under B2 sliced with cutover: false, brand B1 renamed: P4's active view keeps the old name.
-  it.failing('a brand rename reaches the active version while a newer version under another brand is sliced without cutover', async () => {
+  it('a brand rename reaches the active version while a newer version under another brand is sliced without cutover', async () => {
     const w = setup();
     await w.brand('B1', 1, 'Acme');
     await w.put('product', 'P1', 1, product('B1'));
@@ -76,21 +76,22 @@ describe('known engine gaps (it.failing: these pass while the gap is open)', () 
 
   // The world with `brandsLater: true`, seed 20261122, shrunk: brand B%3 sliced as "Umbrella", v2 "Acme" ingested
   // only, P6 sliced (reads "Acme"), B%3 v3 "Umbrella" sliced: its change set from v1 is empty, so nothing fans out.
-  it.failing('a brand version read by a product slicing before the brand was sliced is fanned out when the brand is', async () => {
+  it('a product slicing reads the brand version that is sliced, not one only ingested', async () => {
     const w = setup();
     await w.brand('B1', 1, 'Umbrella');
     await w.put('brand', 'B1', 2, { brand_id: 'B1', name: 'Acme' }); // ingested, not sliced
     await w.put('product', 'P1', 1, product('B1'));
     await w.engine.slice({ tenantId: T, entityKey: 'product#P1', version: 1, mode: 'INCREMENTAL' }); // the join reads the newest raw: "Acme"
-    const sliced = await w.brand('B1', 3, 'Umbrella'); // diffed from v1: no change, no fan-out
-    expect(sliced.fanout).toEqual(['product#P1']);
+    expect((await w.view())['brand_name']).toBe('Umbrella'); // v2 "Acme" was never sliced
+    const sliced = await w.brand('B1', 3, 'Umbrella'); // diffed from v1: no change, and none needed
+    expect(sliced.fanout).toEqual([]);
     expect((await w.view())['brand_name']).toBe('Umbrella'); // what a FULL rebuild gives
   });
 
   // Interleavings, a product's first slicing racing its brand's rename (scheduler counterexample,
   // seed 1 path "135" of the probe): the fan-out finds the product in the index but skips it because
   // its head has no sliced set yet; the slicing then commits a build from the brand's old version.
-  it.failing('a product slicing that read a brand before its rename does not commit once the rename fanned out', async () => {
+  it('a product slicing that read a brand before its rename does not commit once the rename fanned out', async () => {
     const base = setup();
     const gated = gatedPuts(base.stores);
     const engine = new SlicingEngine(base.registry, gated.stores);
@@ -108,7 +109,7 @@ describe('known engine gaps (it.failing: these pass while the gap is open)', () 
 
   // Interleavings, badge variant (seed 7301 before the brand-move conflicts; shrunk to this): a fan-out refreshes
   // P1@1 in place while P1@2, under another brand whose name is the same, was committed referencing the P1@1 record.
-  it.failing('a fan-out refreshing an older version never changes what a newer committed slice set reads', async () => {
+  it('a fan-out refreshing an older version never changes what a newer committed slice set reads', async () => {
     const base = setup(worldContracts('badge').registry);
     const gated = gatedPuts(base.stores);
     const engine = new SlicingEngine(base.registry, gated.stores);
@@ -129,15 +130,22 @@ describe('known engine gaps (it.failing: these pass while the gap is open)', () 
 
   // A rolling upgrade (SPEC §12): a worker still on RuleSet 1.0.0 processes a brand rename after a 1.1.0 worker
   // built the product; "an older RuleSet never overwrites a newer one" drops the rename for good.
-  it.failing('a brand rename processed by a worker on the older RuleSet still reaches products built by the newer one', async () => {
+  it('a brand rename a worker on the older RuleSet cannot apply fails as retryable, and reaches the products on a newer worker', async () => {
     const { registry, bumped } = worldContracts('sample');
     const w = setup(registry);
     const upgraded = new SlicingEngine(bumped, w.stores);
     await w.brand('B1', 1, 'Acme');
     await w.put('product', 'P1', 1, product('B1'));
     await upgraded.slice({ tenantId: T, entityKey: 'product#P1', version: 1, mode: 'FULL' });
-    const rename = await w.brand('B1', 2, 'Globex'); // on the old worker: its rebuild of P1 is "superseded"
-    expect(rename.fanoutWritten).toBe(1);
+    await w.put('brand', 'B1', 2, { brand_id: 'B1', name: 'Globex' });
+    // On the old worker the rebuild of P1 is superseded by the newer RuleSet: the fan-out says so, retryably.
+    const onOld = w.engine.slice({ tenantId: T, entityKey: 'brand#B1', version: 2, mode: 'INCREMENTAL' });
+    await expect(onOld).rejects.toBeInstanceOf(RuleSetOutdatedError);
+    await expect(onOld).rejects.toMatchObject({ code: 'RULESET_OUTDATED', entityKeys: ['product#P1'] });
+    expect(classify(await onOld.catch((error: unknown) => error))).toBe('CONCURRENCY_CONFLICT');
+    // The retry, on a worker with the newer contracts (a replay of the committed brand slicing), applies it.
+    const retried = await upgraded.slice({ tenantId: T, entityKey: 'brand#B1', version: 2, mode: 'INCREMENTAL' });
+    expect(retried.fanout).toEqual(['product#P1']);
     expect((await w.view())['brand_name']).toBe('Globex');
   });
 });
