@@ -1,4 +1,4 @@
-import { type ContractRef, type InputVector, type SliceKey, type SliceRecord, type SliceStore, type SliceWrite } from '@ivm/domain';
+import { canonicalJson, type ContractRef, type InputVector, type SliceKey, type SliceRecord, type SliceStore, type SliceWrite } from '@ivm/domain';
 import { assertItemSize, bool, type Item, ItemReader, json, n, s } from './codec';
 import { MAX_PARALLEL_REQUESTS, mapLimit } from './concurrency';
 import { slicePk } from './keys';
@@ -55,13 +55,22 @@ export class DynamoSliceStore implements SliceStore {
       this.requests.putItem(
         'absent' in write.expected
           ? { TableName: this.table, Item: this.encode(write.record), ConditionExpression: 'attribute_not_exists(PK)' }
-          : {
-              TableName: this.table,
-              Item: this.encode(write.record),
-              ConditionExpression: '#hash = :expected',
-              ExpressionAttributeNames: { '#hash': 'hash' },
-              ExpressionAttributeValues: { ':expected': s(write.expected.hash) },
-            },
+          : write.expected.inputVector === undefined
+            ? {
+                TableName: this.table,
+                Item: this.encode(write.record),
+                ConditionExpression: '#hash = :expected',
+                ExpressionAttributeNames: { '#hash': 'hash' },
+                ExpressionAttributeValues: { ':expected': s(write.expected.hash) },
+              }
+            : {
+                TableName: this.table,
+                Item: this.encode(write.record),
+                // The input vector too: a hash can come back (A → B → A) under a newer vector.
+                ConditionExpression: '#hash = :expected AND inputVector = :vector',
+                ExpressionAttributeNames: { '#hash': 'hash' },
+                ExpressionAttributeValues: { ':expected': s(write.expected.hash), ':vector': s(canonicalJson(write.expected.inputVector)) },
+              },
       ),
     );
     return writes.filter((_, i) => !stored[i]);
@@ -82,7 +91,8 @@ export class DynamoSliceStore implements SliceStore {
       sliceType: s(record.sliceType),
       hash: s(record.hash),
       tombstone: bool(record.tombstone),
-      inputVector: json(record.inputVector),
+      // Canonical (sorted keys), so a put can condition on it.
+      inputVector: s(canonicalJson(record.inputVector)),
       ruleSetRef: json(record.ruleSetRef),
     };
     if (record.data !== null) item['data'] = json(record.data);

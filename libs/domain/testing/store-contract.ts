@@ -304,6 +304,15 @@ export function describeStoreContract(name: string, makeStores: () => Promise<Co
         const overwrite: SliceWrite = { record: slice(t, 'product#P1', 1, 'CORE', 'h2'), expected: { hash: 'h1' } };
         expect(await stores().slices.put([overwrite])).toEqual([]);
         expect((await stores().slices.effective(t, 'product#P1', 1, ['CORE'])).get('CORE')).toEqual(overwrite.record);
+        // With an input vector, both must match: the same hash from other inputs (A → B → A) is a conflict.
+        const otherInputs: SliceWrite = {
+          record: slice(t, 'product#P1', 1, 'CORE', 'h7'),
+          expected: { hash: 'h2', inputVector: { 'product#P1': 1, 'brand#B1': 3 } },
+        };
+        expect(await stores().slices.put([otherInputs])).toEqual([otherInputs]);
+        const sameInputs: SliceWrite = { record: slice(t, 'product#P1', 1, 'CORE', 'h8'), expected: { hash: 'h2', inputVector: { 'product#P1': 1 } } };
+        expect(await stores().slices.put([sameInputs])).toEqual([]);
+        expect((await stores().slices.effective(t, 'product#P1', 1, ['CORE'])).get('CORE')?.hash).toBe('h8');
         const onMissing: SliceWrite = { record: slice(t, 'product#P1', 2, 'CORE', 'h9'), expected: { hash: 'h2' } };
         expect(await stores().slices.put([onMissing])).toEqual([onMissing]);
         expect((await stores().slices.effective(t, 'product#P1', 2, ['CORE'])).get('CORE')?.version).toBe(1);

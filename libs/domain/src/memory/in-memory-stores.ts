@@ -13,6 +13,7 @@ import type {
   SliceWrite,
   Stores,
 } from '../ports/stores';
+import { canonicalJson } from '../canonical/canonical-json';
 import { sameSliceSet } from '../slicing/slice-sets';
 import { compareStrings, lowerBoundString, lowerBoundVersion } from './sorted';
 
@@ -223,6 +224,8 @@ export class InMemorySliceStore implements SliceStore {
     const at = lowerBoundVersion(list, record.version);
     const existing = list[at]?.version === record.version ? list[at] : undefined;
     if ('absent' in expected ? existing !== undefined : existing?.hash !== expected.hash) return false;
+    if ('hash' in expected && expected.inputVector !== undefined && canonicalJson(existing?.inputVector ?? null) !== canonicalJson(expected.inputVector))
+      return false;
     list.splice(at, existing ? 1 : 0, record);
     this.writes++;
     if (this.options.keepLog) this.log.push(record);

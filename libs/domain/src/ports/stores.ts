@@ -1,5 +1,5 @@
 import type { ContractRef } from '../contracts/model';
-import type { ChangeSetRecord, EntityHead, IndexEntry, RawRecord, SliceKey, SliceRecord, SlicingState } from './records';
+import type { ChangeSetRecord, EntityHead, IndexEntry, InputVector, RawRecord, SliceKey, SliceRecord, SlicingState } from './records';
 
 /** Outcome of a put that must not overwrite: stored, or the record already under that key. */
 export type PutIfAbsentResult<T> = { readonly stored: true } | { readonly stored: false; readonly existing: T };
@@ -54,8 +54,12 @@ export interface ChangeSetStore {
   get(tenantId: string, entityKey: string, fromVersion: number, toVersion: number, contracts: ChangeSetContracts): Promise<ChangeSetRecord | undefined>;
 }
 
-/** What a slice put expects to find at the slice's exact key: nothing, or a slice with this hash. */
-export type SliceExpectation = { readonly absent: true } | { readonly hash: string };
+/**
+ * What a slice put expects to find at the slice's exact key: nothing, or a slice with this hash
+ * (and, when given, built from this input vector: a hash alone can come back, A → B → A, and
+ * would let a stale writer overwrite a newer slice with the same content as the one it read).
+ */
+export type SliceExpectation = { readonly absent: true } | { readonly hash: string; readonly inputVector?: InputVector };
 
 /** One conditional slice write. */
 export interface SliceWrite {

@@ -62,7 +62,10 @@ describe('decideWrite', () => {
 
   it('overwrites the record at the same version only from a strictly newer input vector, expecting its hash', () => {
     const effective = stored(1, OLD, { 'product#P1': 1, 'brand#B1': 1 });
-    expect(decideWrite(built(NEW, { 'product#P1': 1, 'brand#B1': 2 }), effective, 1, '1.0.0')).toEqual({ kind: 'write', expected: { hash: effective.hash } });
+    expect(decideWrite(built(NEW, { 'product#P1': 1, 'brand#B1': 2 }), effective, 1, '1.0.0')).toEqual({
+      kind: 'write',
+      expected: { hash: effective.hash, inputVector: effective.inputVector },
+    });
   });
 
   it('reports a build from an older input vector as superseded', () => {
@@ -86,8 +89,14 @@ describe('decideWrite', () => {
 
   it('lets a newer RuleSet version overwrite, and an older one never (no flip-flop in a rolling deploy)', () => {
     const effective = stored(1, OLD, { 'product#P1': 1, 'brand#B1': 1 }, '0.9.0');
-    expect(decideWrite(built(NEW, { 'product#P1': 1, 'brand#B1': 1 }), effective, 1, '1.0.0')).toEqual({ kind: 'write', expected: { hash: effective.hash } });
-    expect(decideWrite(built(NEW, { 'product#P1': 1, 'brand#B1': 0 }), effective, 1, '1.0.0')).toEqual({ kind: 'write', expected: { hash: effective.hash } });
+    expect(decideWrite(built(NEW, { 'product#P1': 1, 'brand#B1': 1 }), effective, 1, '1.0.0')).toEqual({
+      kind: 'write',
+      expected: { hash: effective.hash, inputVector: effective.inputVector },
+    });
+    expect(decideWrite(built(NEW, { 'product#P1': 1, 'brand#B1': 0 }), effective, 1, '1.0.0')).toEqual({
+      kind: 'write',
+      expected: { hash: effective.hash, inputVector: effective.inputVector },
+    });
     // The other way round: a build by 0.9.0 over a slice by 1.0.0 is superseded, whatever its inputs.
     const newer = stored(1, NEW, { 'product#P1': 1, 'brand#B1': 1 }, '1.0.0');
     expect(decideWrite(built(OLD, { 'product#P1': 1, 'brand#B1': 9 }), newer, 1, '0.9.0')).toEqual({ kind: 'superseded', by: 'ruleSet' });

@@ -34,11 +34,11 @@ export function decideWrite(built: BuiltSlice, effective: SliceRecord | undefine
   // same RuleSet only a strictly newer input vector may overwrite.
   const where = `${effective.entityKey}@${version}/${built.sliceType}`;
   const byRuleSet = compareSemver(ruleSetVersion, effective.ruleSetRef.version);
-  if (byRuleSet > 0) return { kind: 'write', expected: { hash: effective.hash } };
+  if (byRuleSet > 0) return { kind: 'write', expected: { hash: effective.hash, inputVector: effective.inputVector } };
   if (byRuleSet < 0) return OUTDATED;
   switch (compareInputVectors(built.inputVector, effective.inputVector)) {
     case 'newer':
-      return { kind: 'write', expected: { hash: effective.hash } };
+      return { kind: 'write', expected: { hash: effective.hash, inputVector: effective.inputVector } };
     case 'older':
       return SUPERSEDED;
     case 'equal':
