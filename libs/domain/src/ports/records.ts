@@ -18,10 +18,11 @@ import type { ContractRef } from '../contracts/model';
  *   writes slices first and then commits its slice set on the head; until then nothing reads them.
  * - effective slice: of a type at version v, the slice the committed slice set names (for history
  *   reads of older versions: the newest slice of that type at or below v).
- * - Light JOIN: a slice may take fields from another entity (a brand for a product) at build time;
- *   views never join.
+ * - Light JOIN: a slice may take fields from another entity (a brand for a product) at build time,
+ *   from that entity's newest sliced version; views never join.
  * - input vector: entity key → version of every raw record a slice build read.
- * - index entry: `indexKey → entityKey`, derived from index-source slices; used only for fan-out.
+ * - index entry: `indexKey → entityKey`, derived from the index-source slices of an entity's active
+ *   and newest sliced slice sets; used only for fan-out.
  * - fan-out: a changed join target (a brand) rebuilds the slices of its parents (products) found
  *   by index key, at the version readers get by default (active) and at the newest sliced one.
  * - view: a read-time merge of the slices of one root entity, as a View contract declares.
