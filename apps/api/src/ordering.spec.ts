@@ -1,6 +1,7 @@
 import { holdFirst, writeConcerning } from './testing/client-hooks';
 import { type Answer, brandDoc, productDoc, rawPath, type TestApi, TENANT } from './testing/http-harness';
 import { useTestApi } from './testing/use-test-api';
+import { sliceReport, statusAndBody } from './testing/answers';
 
 /**
  * SPEC §12 over HTTP: what a reader sees does not depend on the order in which work arrives. Each
@@ -11,22 +12,7 @@ const base = `/v1/tenants/${TENANT}`;
 const put = (api: TestApi, entityType: string, id: string, version: number, body: unknown) => api.request('PUT', rawPath(entityType, id, version), { body });
 const slice = (api: TestApi, body: Record<string, unknown>) => api.request('POST', `${base}/slicing`, { body });
 const view = (api: TestApi, sku: string) => api.request('GET', `${base}/views/product-detail/${sku}`);
-const statusAndBody = (answer: Answer) => ({ status: answer.status, body: answer.body });
 
-/** A slicing answer: every field, those not given at the value of a slicing that changed nothing and cut over. */
-const report = (fields: Record<string, unknown> & { version: number }) => ({
-  written: [],
-  unchanged: [],
-  tombstoned: [],
-  superseded: [],
-  index: { added: [], removed: [] },
-  fanout: [],
-  fanoutBatches: 0,
-  cutover: true,
-  slicedVersion: fields.version,
-  activeVersion: fields.version,
-  ...fields,
-});
 /** The product-detail page of a productDoc (no brand_name unless given: its brand need not exist). */
 const page = (sku: string, brandId: string, version: number, data: Record<string, unknown> = {}) => ({
   status: 200,
@@ -51,7 +37,13 @@ describe('the active pointer only moves forward', () => {
     const v2 = await slice(api, { ...v1, version: 2 });
     expect(statusAndBody(v2)).toEqual({
       status: 200,
-      body: report({ entityKey: 'product#L1', version: 2, mode: 'FULL', written: ['PRODUCT_PRICE'], unchanged: ['PRODUCT_CORE', 'PRODUCT_BRAND_ENRICHED'] }),
+      body: sliceReport({
+        entityKey: 'product#L1',
+        version: 2,
+        mode: 'FULL',
+        written: ['PRODUCT_PRICE'],
+        unchanged: ['PRODUCT_CORE', 'PRODUCT_BRAND_ENRICHED'],
+      }),
     });
     expect(statusAndBody(await view(api, 'L1'))).toEqual(page('L1', 'LB', 2, { price: 2000 }));
 
@@ -59,7 +51,7 @@ describe('the active pointer only moves forward', () => {
     const late = await slice(api, v1);
     expect(statusAndBody(late)).toEqual({
       status: 200,
-      body: report({
+      body: sliceReport({
         entityKey: 'product#L1',
         version: 1,
         mode: 'FULL',
@@ -117,7 +109,7 @@ describe('a join-target change reaches what readers read', () => {
     const rename = await slice(api, { entityType: 'brand', entityId: 'JB', version: 2, mode: 'INCREMENTAL' });
     expect(statusAndBody(rename)).toEqual({
       status: 200,
-      body: report({
+      body: sliceReport({
         entityKey: 'brand#JB',
         version: 2,
         mode: 'INCREMENTAL',

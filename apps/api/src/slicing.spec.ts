@@ -1,6 +1,7 @@
 import { SlicingEngine } from '@ivm/domain';
 import { brandDoc, productDoc, rawPath, TENANT } from './testing/http-harness';
 import { useTestApi } from './testing/use-test-api';
+import { sliceReport } from './testing/answers';
 
 const api = useTestApi();
 
@@ -8,20 +9,6 @@ const base = `/v1/tenants/${TENANT}`;
 const slice = (body: Record<string, unknown>) => api.request('POST', `${base}/slicing`, { body });
 const put = (entityType: string, id: string, version: number, body: unknown) => api.request('PUT', rawPath(entityType, id, version), { body });
 
-/** A slicing answer: every field, those not given at the value of a slicing that changed nothing and cut over. */
-const report = (fields: Record<string, unknown> & { version: number }) => ({
-  written: [],
-  unchanged: [],
-  tombstoned: [],
-  superseded: [],
-  index: { added: [], removed: [] },
-  fanout: [],
-  fanoutBatches: 0,
-  cutover: true,
-  slicedVersion: fields.version,
-  activeVersion: fields.version,
-  ...fields,
-});
 const ALL_PRODUCT_SLICES = ['PRODUCT_CORE', 'PRODUCT_PRICE', 'PRODUCT_BRAND_ENRICHED'];
 /** The product-detail view of a productDoc of brand S1 (Acme). */
 const productView = (sku: string, version: number, data: Record<string, unknown> = {}) => ({
@@ -102,11 +89,11 @@ describe('POST /slicing, GET /slices, GET /views', () => {
     await put('brand', 'S1', 1, brandDoc('S1', 'Acme'));
     await put('product', 'P1', 1, productDoc('P1', 'S1'));
     const brand = await slice({ entityType: 'brand', entityId: 'S1', version: 1, mode: 'FULL' });
-    expect([brand.status, brand.body]).toEqual([200, report({ entityKey: 'brand#S1', version: 1, mode: 'FULL', written: ['BRAND_CORE'] })]);
+    expect([brand.status, brand.body]).toEqual([200, sliceReport({ entityKey: 'brand#S1', version: 1, mode: 'FULL', written: ['BRAND_CORE'] })]);
     const answer = await slice({ entityType: 'product', entityId: 'P1', version: 1, mode: 'FULL' });
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual(
-      report({
+      sliceReport({
         entityKey: 'product#P1',
         version: 1,
         mode: 'FULL',
@@ -115,7 +102,7 @@ describe('POST /slicing, GET /slices, GET /views', () => {
       }),
     );
     const again = await slice({ entityType: 'product', entityId: 'P1', version: 1, mode: 'FULL' });
-    expect(again.body).toEqual(report({ entityKey: 'product#P1', version: 1, mode: 'FULL', unchanged: ALL_PRODUCT_SLICES }));
+    expect(again.body).toEqual(sliceReport({ entityKey: 'product#P1', version: 1, mode: 'FULL', unchanged: ALL_PRODUCT_SLICES }));
 
     const slices = await api.request('GET', `${base}/slices/product/P1`);
     expect(slices.status).toBe(200);
@@ -138,7 +125,7 @@ describe('POST /slicing, GET /slices, GET /views', () => {
     await put('product', 'P2', 2, productDoc('P2', 'S1', { price: 2500 }));
     const answer = await slice({ entityType: 'product', entityId: 'P2', version: 2, mode: 'INCREMENTAL', cutover: false });
     expect(answer.body).toEqual(
-      report({
+      sliceReport({
         entityKey: 'product#P2',
         version: 2,
         mode: 'INCREMENTAL',
@@ -163,7 +150,7 @@ describe('POST /slicing, GET /slices, GET /views', () => {
       slices: { PRODUCT_BRAND_ENRICHED: enriched, PRODUCT_CORE: core, PRODUCT_PRICE: effective(1, { price: 1000, currency: 'KRW' }) },
     });
     const cutover = await slice({ entityType: 'product', entityId: 'P2', version: 2, mode: 'INCREMENTAL', fromVersion: 1 });
-    expect(cutover.body).toEqual(report({ entityKey: 'product#P2', version: 2, mode: 'INCREMENTAL', fromVersion: 1, unchanged: ['PRODUCT_PRICE'] }));
+    expect(cutover.body).toEqual(sliceReport({ entityKey: 'product#P2', version: 2, mode: 'INCREMENTAL', fromVersion: 1, unchanged: ['PRODUCT_PRICE'] }));
     expect((await api.request('GET', `${base}/views/product-detail/P2`)).body).toEqual(productView('P2', 2, { price: 2500 }));
   });
 
@@ -173,7 +160,7 @@ describe('POST /slicing, GET /slices, GET /views', () => {
     await api.request('DELETE', rawPath('product', 'P3', 2));
     const answer = await slice({ entityType: 'product', entityId: 'P3', version: 2, mode: 'INCREMENTAL' });
     expect(answer.body).toEqual(
-      report({
+      sliceReport({
         entityKey: 'product#P3',
         version: 2,
         mode: 'INCREMENTAL',

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { contractsVariant } from './testing/contracts-variant';
 import { type Answer, brandDoc, productDoc, rawPath, type TestApi, TENANT } from './testing/http-harness';
 import { useTestApi } from './testing/use-test-api';
+import { sliceReport, statusAndBody } from './testing/answers';
 
 /**
  * SPEC §12 contract upgrades (two servers of different contract versions over one DynamoDB, as
@@ -15,22 +16,7 @@ import { useTestApi } from './testing/use-test-api';
 const base = `/v1/tenants/${TENANT}`;
 const put = (api: TestApi, entityType: string, id: string, version: number, body: unknown) => api.request('PUT', rawPath(entityType, id, version), { body });
 const slice = (api: TestApi, body: Record<string, unknown>) => api.request('POST', `${base}/slicing`, { body });
-const statusAndBody = (answer: Answer) => ({ status: answer.status, body: answer.body });
 
-/** A slicing answer: every field, those not given at the value of a slicing that changed nothing and cut over. */
-const report = (fields: Record<string, unknown> & { version: number }) => ({
-  written: [],
-  unchanged: [],
-  tombstoned: [],
-  superseded: [],
-  index: { added: [], removed: [] },
-  fanout: [],
-  fanoutBatches: 0,
-  cutover: true,
-  slicedVersion: fields.version,
-  activeVersion: fields.version,
-  ...fields,
-});
 const effective = (version: number, data: Record<string, unknown>) => ({ version, hash: expect.any(String), data, tombstone: false });
 
 /** The product RuleSet at 1.1.0, nothing else changed. */
@@ -50,11 +36,11 @@ describe('a compatible RuleSet bump, redeployed over the same DynamoDB', () => {
     const v2 = { entityType: 'product', entityId: 'U1', version: 2, mode: 'INCREMENTAL' };
     expect(statusAndBody(await slice(before, v2))).toEqual({
       status: 200,
-      body: report({ entityKey: 'product#U1', version: 2, mode: 'INCREMENTAL', fromVersion: 1, written: ['PRODUCT_PRICE'] }),
+      body: sliceReport({ entityKey: 'product#U1', version: 2, mode: 'INCREMENTAL', fromVersion: 1, written: ['PRODUCT_PRICE'] }),
     });
 
     // The redeployed server re-runs it: the change set 1→2 stored under RuleSet 1.0.0 does not stand in its way.
-    const replay = report({ entityKey: 'product#U1', version: 2, mode: 'INCREMENTAL', fromVersion: 1, unchanged: ['PRODUCT_PRICE'] });
+    const replay = sliceReport({ entityKey: 'product#U1', version: 2, mode: 'INCREMENTAL', fromVersion: 1, unchanged: ['PRODUCT_PRICE'] });
     expect(statusAndBody(await slice(after, v2))).toEqual({ status: 200, body: replay });
     // Both code versions keep answering side by side, each with the change set of its own contracts.
     expect(statusAndBody(await slice(before, v2))).toEqual({ status: 200, body: replay });
@@ -105,12 +91,18 @@ describe('a rolling deploy: two RuleSet versions slicing the same version side b
     expect((await slice(oldApi, full)).body).toMatchObject({ written: ['PRODUCT_CORE', 'PRODUCT_PRICE', 'PRODUCT_BRAND_ENRICHED'] });
     expect(statusAndBody(await slice(newApi, full))).toEqual({
       status: 200,
-      body: report({ entityKey: 'product#W1', version: 1, mode: 'FULL', written: ['PRODUCT_CORE'], unchanged: ['PRODUCT_PRICE', 'PRODUCT_BRAND_ENRICHED'] }),
+      body: sliceReport({
+        entityKey: 'product#W1',
+        version: 1,
+        mode: 'FULL',
+        written: ['PRODUCT_CORE'],
+        unchanged: ['PRODUCT_PRICE', 'PRODUCT_BRAND_ENRICHED'],
+      }),
     });
     for (let round = 1; round <= 2; round++) {
       expect(statusAndBody(await slice(oldApi, full))).toEqual({
         status: 200,
-        body: report({
+        body: sliceReport({
           entityKey: 'product#W1',
           version: 1,
           mode: 'FULL',
@@ -121,7 +113,7 @@ describe('a rolling deploy: two RuleSet versions slicing the same version side b
       for (const api of [oldApi, newApi]) expect(statusAndBody(await api.request('GET', `${base}/slices/product/W1`))).toEqual({ status: 200, body: slices });
       expect(statusAndBody(await slice(newApi, full))).toEqual({
         status: 200,
-        body: report({ entityKey: 'product#W1', version: 1, mode: 'FULL', unchanged: ['PRODUCT_CORE', 'PRODUCT_PRICE', 'PRODUCT_BRAND_ENRICHED'] }),
+        body: sliceReport({ entityKey: 'product#W1', version: 1, mode: 'FULL', unchanged: ['PRODUCT_CORE', 'PRODUCT_PRICE', 'PRODUCT_BRAND_ENRICHED'] }),
       });
       for (const api of [oldApi, newApi]) expect(statusAndBody(await api.request('GET', `${base}/slices/product/W1`))).toEqual({ status: 200, body: slices });
     }
