@@ -96,16 +96,6 @@ export interface WorldOptions {
    * interleave workers. Worker 0 runs sequential steps; concurrent deliveries run on workers 0, 1, ….
    */
   readonly engineStores?: (stores: Stores, worker: number) => Stores;
-  /**
-   * Let brand steps ingest without slicing too (default true): a join reads the brand's newest
-   * sliced version, so a brand version ingested but not sliced is not read until it is sliced.
-   */
-  readonly brandsLater?: boolean;
-  /**
-   * Issue a slicing with cutover where it would leave the active version under another brand
-   * (default false: the index follows the active and the sliced version, `order-cases.spec.ts`).
-   */
-  readonly avoidActiveIndexGap?: boolean;
 }
 
 const DEFAULT_PRODUCT: Omit<ProductDoc, 'sku'> = { name: 'New', brand_id: 'B1', category_ids: [], price: 0, currency: 'KRW', status: 'ACTIVE' };
@@ -137,8 +127,6 @@ export class CatalogWorld {
   private readonly wrapStores: ((stores: Stores, worker: number) => Stores) | undefined;
   private readonly workerStores: Stores[] = [];
   private readonly engines = new Map<string, SlicingEngine>();
-  private readonly brandsLater: boolean;
-  private readonly avoidActiveIndexGap: boolean;
   private readonly model = new Map<string, EntityModel>();
 
   constructor(options: WorldOptions = {}) {
@@ -147,8 +135,6 @@ export class CatalogWorld {
     this.wrapStores = options.engineStores;
     this.engine = this.engineOf(this.registry, 0);
     this.direct = this.wrapStores ? new SlicingEngine(this.registry, this.stores) : this.engine;
-    this.brandsLater = options.brandsLater ?? true;
-    this.avoidActiveIndexGap = options.avoidActiveIndexGap ?? false;
   }
 
   /** The default tenant (tests of one tenant). */
@@ -278,7 +264,7 @@ export class CatalogWorld {
     };
     entity.docs.set(version, doc);
     entity.latest = version;
-    const later = (op.slice ?? 'now') === 'later' && (entityType !== 'brand' || this.brandsLater);
+    const later = (op.slice ?? 'now') === 'later';
     if (later) {
       reach('ingested without slicing');
       return { step: { ...blank, ingested: true }, ingest, registry: this.registry, expected: undefined, wrongBase: undefined };
@@ -287,10 +273,8 @@ export class CatalogWorld {
   }
 
   /** The slicing of `version` (the entity's newest ingested version) that the step asks for. */
-  private planSlicing(op: CatalogOp, entity: EntityModel, version: number, wanted: boolean, ingest: (() => Promise<void>) | undefined): Prepared {
+  private planSlicing(op: CatalogOp, entity: EntityModel, version: number, cutover: boolean, ingest: (() => Promise<void>) | undefined): Prepared {
     const base = entity.sliced ?? 0;
-    const cutover = wanted || (this.avoidActiveIndexGap && version !== entity.sliced && this.leavesActiveUnindexed(entity, version));
-    if (cutover !== wanted) reach('cutover forced (known gap)');
     const head = { tenantId: entity.tenantId, entityKey: entity.entityKey, version, ...(cutover ? {} : { cutover: false }) };
     let request: SliceRequest;
     if (op.mode === 'FULL') request = { ...head, mode: 'FULL' };
@@ -302,14 +286,6 @@ export class CatalogWorld {
     if (op.mode === 'INCREMENTAL' && version !== entity.sliced && below !== base) reach('change set spanning unsliced versions');
     if (!cutover) reach('slicing without cutover');
     return this.slicing(op, entity, request, ingest, wrongBase);
-  }
-
-  /** Would slicing `version` without cutover leave the active product version under a brand the index no longer lists it under? */
-  private leavesActiveUnindexed(entity: EntityModel, version: number): boolean {
-    if (!entity.entityKey.startsWith('product#') || entity.active === undefined) return false;
-    const active = entity.docs.get(entity.active);
-    const next = entity.docs.get(version);
-    return !!active && (!next || next['brand_id'] !== active['brand_id']);
   }
 
   /** Issues `request` in the model: what the engine must answer and what readers see after it. */
@@ -463,8 +439,6 @@ export class CatalogWorld {
     assertEqual(didWork(again), NO_WORK, `re-running ${describeRequest(step.request)} did work`);
     assertEqual(this.writeCounts(), writes, `re-running ${describeRequest(step.request)} wrote to a store`);
     const { tenantId, entityKey, version, cutover } = step.request;
-    const slicedDoc = entity.sliced === undefined ? undefined : entity.docs.get(entity.sliced);
-    if (slicedDoc && entityKey.startsWith('product#') && this.brandPending(tenantId, String(slicedDoc['brand_id']))) return;
     const full = await this.direct.slice({ tenantId, entityKey, version, mode: 'FULL', ...(cutover === undefined ? {} : { cutover }) });
     assertEqual(didWork(full), NO_WORK, `FULL after ${describeRequest(step.request)} did work`);
     // A FULL replay may drop the base version from the committed set (a head write), nothing else.
@@ -505,7 +479,7 @@ export class CatalogWorld {
       fansOut ? Math.ceil(keys.length / parentsPerBatch) : 0,
       `brand change ${step.entityKey}@${step.version} fanned out to ${keys.length} parents in another number of batches`,
     );
-    if (!renamed || this.brandsLater) return;
+    if (!renamed) return;
     const written = new Set(step.sliceWrites.map((w) => `${w.entityKey}@${w.version}/${w.sliceType}`));
     const missed: string[] = [];
     for (const [key, parent] of parents) {
@@ -542,8 +516,6 @@ export class CatalogWorld {
         { chunkSize: 3 },
       );
       for (const entity of sliced) {
-        const doc = entity.docs.get(entity.sliced as number);
-        if (doc && entity.entityKey.startsWith('product#') && this.brandPending(tenantId, String(doc['brand_id']))) continue;
         const [entityType, entityId] = splitKey(entity.entityKey);
         const at = { tenantId, entityType, entityId, version: entity.sliced as number };
         const inc = await readEffectiveSlices(this.registry, this.stores, at);
@@ -618,11 +590,6 @@ export class CatalogWorld {
   ): Promise<void> {
     const doc = version === undefined ? null : (entity?.docs.get(version) ?? null);
     if (doc === null) return expectRejects(read, NotFoundError, what);
-    if (this.brandPending(tenantId, String(doc['brand_id'])))
-      return read.then(
-        () => undefined,
-        () => undefined,
-      );
     const brand = this.brandDoc(tenantId, String(doc['brand_id']));
     const attributes = doc['attributes'] as Record<string, string> | undefined;
     const badge: Record<string, unknown> = {};
@@ -647,14 +614,6 @@ export class CatalogWorld {
     if (missing.length > 0) reach('view with a missing slice');
     const view = await read;
     assertEqual({ data: sortKeys(view.data), missing: view.missingSlices }, { data: sortKeys(expected), missing }, `view ${what}`);
-  }
-
-  /**
-   * Products whose brand readers cannot know yet. None: a join reads the brand's newest sliced
-   * version, which the model knows (kept so the checks say where the question was asked).
-   */
-  private brandPending(_tenantId: string, _brandId: string): boolean {
-    return false;
   }
 
   /** A brand's document readers should see through the join: its newest sliced one. */

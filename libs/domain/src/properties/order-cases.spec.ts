@@ -60,7 +60,7 @@ function gatedPuts(stores: InMemoryStores) {
 }
 
 describe('order and concurrency cases the property world found', () => {
-  // FULL == INCREMENTAL seed 20261122 (before `avoidActiveIndexGap`), shrunk: P4 sliced under B1 (active),
+  // FULL == INCREMENTAL seed 20261122 , shrunk: P4 sliced under B1 (active),
   // P4 v2 under B2 sliced with cutover: false, brand B1 renamed: P4's active view keeps the old name.
   it('a brand rename reaches the active version while a newer version under another brand is sliced without cutover', async () => {
     const w = setup();
@@ -74,7 +74,7 @@ describe('order and concurrency cases the property world found', () => {
     expect((await w.view())['brand_name']).toBe('Acme Corp');
   });
 
-  // The world with `brandsLater: true`, seed 20261122, shrunk: brand B%3 sliced as "Umbrella", v2 "Acme" ingested
+  // The world with brands ingested without slicing, seed 20261122, shrunk: brand B%3 sliced as "Umbrella", v2 "Acme" ingested
   // only, P6 sliced (reads "Acme"), B%3 v3 "Umbrella" sliced: its change set from v1 is empty, so nothing fans out.
   it('a product slicing reads the brand version that is sliced, not one only ingested', async () => {
     const w = setup();
