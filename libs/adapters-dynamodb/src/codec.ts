@@ -78,8 +78,12 @@ export function itemSize(item: Item): number {
   return size;
 }
 
-/** Refuses, before anything is sent, an item DynamoDB would refuse: nothing of a too-large record is written. */
-export function assertItemSize(item: Item, what: string): void {
+/**
+ * Refuses, before anything is sent, an item DynamoDB would refuse: nothing of a too-large record
+ * is written. `reserveBytes` keeps room for attributes another item holding the same data adds.
+ */
+export function assertItemSize(item: Item, what: string, reserveBytes = 0): void {
   const size = itemSize(item);
   if (size > MAX_ITEM_BYTES) throw new ItemTooLargeError(what, size, MAX_ITEM_BYTES);
+  if (size + reserveBytes > MAX_ITEM_BYTES) throw new ItemTooLargeError(`${what} (with its head)`, size + reserveBytes, MAX_ITEM_BYTES);
 }

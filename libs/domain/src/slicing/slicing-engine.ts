@@ -154,9 +154,7 @@ export class SlicingEngine {
     }
     if (lost)
       await reconcileIndex(this.stores, request.tenantId, ruleSet, request.entityKey, lost, await this.stores.heads.get(request.tenantId, request.entityKey));
-    throw new ConcurrencyConflictError(
-      `${request.entityKey}: the head kept changing under ${MAX_COMMIT_ATTEMPTS} attempts to commit version ${request.version}`,
-    );
+    throw headKeptChanging(request.entityKey, request.version);
   }
 
   /**
@@ -301,7 +299,7 @@ export class SlicingEngine {
       if (await this.commit(tenantId, head, next)) return outcome;
       await reconcileIndex(this.stores, tenantId, ruleSet, entityKey, index, await this.stores.heads.get(tenantId, entityKey));
     }
-    throw new ConcurrencyConflictError(`${entityKey}: the head kept changing under ${MAX_COMMIT_ATTEMPTS} attempts to commit version ${version}`);
+    throw headKeptChanging(entityKey, version);
   }
 
   /**
@@ -586,6 +584,10 @@ function olderThanSliced(request: SliceRequest, head: EntityHead): SlicingResult
     slicedVersion: sliced,
     activeVersion: active,
   };
+}
+
+function headKeptChanging(entityKey: string, version: number): ConcurrencyConflictError {
+  return new ConcurrencyConflictError(`${entityKey}: the head kept changing under ${MAX_COMMIT_ATTEMPTS} attempts to commit version ${version}`);
 }
 
 /** `{raw}` when the head's copy of the newest record is the version wanted (saves a read). */
