@@ -1,5 +1,5 @@
 import { holdFirst, writeConcerning } from './testing/client-hooks';
-import { type Answer, brandDoc, productDoc, rawPath, type TestApi, TENANT } from './testing/http-harness';
+import { brandDoc, productDoc, rawPath, type TestApi, TENANT } from './testing/http-harness';
 import { useTestApi } from './testing/use-test-api';
 import { sliceReport, statusAndBody } from './testing/answers';
 

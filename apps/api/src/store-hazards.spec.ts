@@ -3,7 +3,7 @@ import { tableNames } from '@ivm/adapters-dynamodb';
 import { classify } from '@ivm/domain';
 import pino from 'pino';
 import { contractsVariant } from './testing/contracts-variant';
-import { type Answer, brandDoc, productDoc, rawPath, type TestApi, TENANT } from './testing/http-harness';
+import { brandDoc, productDoc, rawPath, type TestApi, TENANT } from './testing/http-harness';
 import { useTestApi } from './testing/use-test-api';
 import { sliceReport, statusAndBody } from './testing/answers';
 
