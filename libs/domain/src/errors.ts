@@ -35,6 +35,10 @@ export const ERROR_CODES = [
   'CONCURRENCY_CONFLICT',
   'ILLEGAL_STATE_TRANSITION',
   'LEASE_LOST',
+  'IDEMPOTENCY_KEY_REUSED',
+  'SINK_NOT_CONFIGURED',
+  'SINK_REJECTED',
+  'SINK_UNAVAILABLE',
   'UNMATCHED_CHANGE_PATH',
   'JOIN_IMPACT_UNDECLARED',
   // The server's fault, or a store that did not answer
@@ -340,5 +344,68 @@ export class RuleSetOutdatedError extends DomainError {
     readonly entityKeys: readonly string[],
   ) {
     super(`${entityKeys.join(', ')} carry slices built by a newer version than RuleSet ${ruleSetRef}; retry on a process with the newer contracts`);
+  }
+}
+
+/** An Idempotency-Key sent again with another request body: the key names the first request only. */
+export class IdempotencyKeyReusedError extends DomainError {
+  readonly code = 'IDEMPOTENCY_KEY_REUSED';
+  constructor(
+    readonly key: string,
+    readonly jobId: string,
+  ) {
+    super(`Idempotency-Key "${key}" was used for another request (job ${jobId}); use a new key for a different request`, {
+      details: [{ path: 'Idempotency-Key', message: `already names job ${jobId} with another body` }],
+    });
+  }
+}
+
+/** A deploy names a sink this process cannot ship to (its URL or cluster setting is unset, or no plugin serves its type). */
+export class SinkNotConfiguredError extends DomainError {
+  readonly code = 'SINK_NOT_CONFIGURED';
+  constructor(
+    readonly sinkId: string,
+    reason: string,
+    path = '/ship/sinks',
+  ) {
+    super(`Sink "${sinkId}" is not configured: ${reason}`, { details: [{ path, message: reason }] });
+  }
+}
+
+/** A sink refused documents for good (e.g. a 4xx other than 409/429 from a webhook): never retried. */
+export class SinkRejectedError extends DomainError {
+  readonly code = 'SINK_REJECTED';
+  constructor(
+    readonly sinkId: string,
+    readonly rejected: readonly { readonly docId: string; readonly reason: string }[],
+  ) {
+    super(
+      `Sink "${sinkId}" rejected ${rejected.length} document${rejected.length === 1 ? '' : 's'}: ${rejected
+        .slice(0, 3)
+        .map((r) => `${r.docId} (${r.reason})`)
+        .join(', ')}`,
+      {
+        details: rejected.map((r) => ({ path: r.docId, message: r.reason })),
+      },
+    );
+  }
+}
+
+/** A sink did not take documents this time (timeouts, 429, 5xx, refused connections): retried with backoff. */
+export class SinkUnavailableError extends DomainError {
+  readonly code = 'SINK_UNAVAILABLE';
+  constructor(
+    readonly sinkId: string,
+    readonly pending: readonly { readonly docId: string; readonly reason: string }[],
+  ) {
+    super(
+      `Sink "${sinkId}" did not take ${pending.length} document${pending.length === 1 ? '' : 's'}: ${pending
+        .slice(0, 3)
+        .map((r) => `${r.docId} (${r.reason})`)
+        .join(', ')}`,
+      {
+        details: pending.map((r) => ({ path: r.docId, message: r.reason })),
+      },
+    );
   }
 }

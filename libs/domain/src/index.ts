@@ -28,4 +28,4 @@ export { rebuildItems, type RebuildItem, type RebuildStores } from './slicing/re
 export { joinView, type ViewResult } from './views/join-view';
 export { queryView, readEffectiveSlices, sliceSetAt, type QueryViewInput } from './views/query-view';
 export * from './memory/in-memory-stores';
-export { sinkDocId, sinkOperation } from './sinks/sink-operations';
+export { sinkDocId, sinkOperation, type ShippedState } from './sinks/sink-operations';

@@ -7,7 +7,7 @@ import type { Outcome } from './outcome';
 export type ErrorClass = 'TRANSIENT' | 'INVARIANT_VIOLATION' | 'CONCURRENCY_CONFLICT';
 
 // Domain errors that a later attempt may not meet again: a store that did not answer.
-const TRANSIENT_CODES: ReadonlySet<string> = new Set(['TRANSIENT', 'STORE_UNAVAILABLE']);
+const TRANSIENT_CODES: ReadonlySet<string> = new Set(['TRANSIENT', 'STORE_UNAVAILABLE', 'SINK_UNAVAILABLE']);
 // Domain errors that mean "someone else got there first", not "this input is wrong".
 const CONFLICT_CODES: ReadonlySet<string> = new Set(['CONCURRENCY_CONFLICT', 'SLICE_WRITE_CONFLICT', 'LEASE_LOST', 'RULESET_OUTDATED']);
 

@@ -1,34 +1,117 @@
-import type { OutboxTask, TaskError, TaskStatus } from '../deploy/outbox-task';
+import type { DeployJobError, DeployState } from '../deploy/state-machine';
+import type { OutboxTask, TaskError, TaskPayload, TaskStatus, TaskType } from '../deploy/outbox-task';
 
 /**
- * The outbox, owned by the domain and implemented by adapters (PostgreSQL in production).
- * Each mutating method is one atomic step that applies the matching function of
- * `outbox-task-lifecycle` and persists the result before returning, so a worker that crashes
- * after any call loses nothing and repeats nothing. Times are epoch ms from the caller's Clock.
- * Errors: NotFoundError for an unknown taskId, IllegalStateTransitionError for a status move the
- * task model forbids, LeaseLostError when `owner` does not hold the task's lease.
+ * Glossary
+ * - task: one unit of deploy work behind an async boundary (COMPILE_TASK, SHIP_TASK); its payload
+ *   holds references only.
+ * - attempt: one claim of a task. `attempt` counts them; the budget is `maxAttempts`.
+ * - token (fencing token): a fresh id the store mints for every attempt. Every later call about
+ *   that attempt (advance, settle, heartbeat, release) names it, and the store refuses the call
+ *   ("fenced") once another attempt has replaced it — a worker that stalled past its lease can
+ *   never overwrite the outcome of the attempt that took over.
+ * - lease: the time until which an attempt holds its task; extended by heartbeats. An expired
+ *   lease is taken back by the reaper.
+ * - database time: every time the store records or compares (createdAt, runAfter, leaseUntil,
+ *   transition times) is the store's own clock, never a worker's; callers pass durations.
+ * - settle: ending an attempt with its outcome (OK, RETRY, FAILED, DEAD), together with the
+ *   deploy-job steps that follow from it, in one atomic operation.
+ */
+
+/** What a new task is: its id derives from (tenant, job, type), so enqueueing it twice stores it once. */
+export interface TaskSpec {
+  readonly taskId: string;
+  readonly type: TaskType;
+  readonly payload: TaskPayload;
+  readonly maxAttempts: number;
+}
+
+/** One attempt of a task, as its holder names it. */
+export interface Lease {
+  readonly taskId: string;
+  readonly token: string;
+}
+
+/** A task a worker has just claimed. */
+export interface ClaimedTask {
+  readonly task: OutboxTask;
+  readonly lease: Lease;
+  /** Database time from when the task became claimable (createdAt or runAfter) to this claim. */
+  readonly waitedMs: number;
+}
+
+/**
+ * One move of a deploy job. The store applies it when the job is in `from`, skips it when the job
+ * is already in `to` (the step was applied by an earlier attempt), and refuses anything else with
+ * IllegalStateTransitionError — rolling back the whole operation it belongs to.
+ */
+export interface JobStep {
+  readonly tenantId: string;
+  readonly jobId: string;
+  readonly from: DeployState;
+  readonly to: DeployState;
+  /** Required exactly when `to` is FAILED. */
+  readonly error?: DeployJobError;
+}
+
+/** What follows an attempt's outcome, applied in the same transaction: job steps in order, then new tasks. */
+export interface FollowUp {
+  readonly steps: readonly JobStep[];
+  readonly enqueue: readonly TaskSpec[];
+}
+
+/** The outcome of an attempt, to be persisted. Delays are durations: the store adds them to its own clock. */
+export type Settlement =
+  | { readonly kind: 'OK'; readonly lease: Lease; readonly followUp?: FollowUp }
+  | { readonly kind: 'RETRY'; readonly lease: Lease; readonly delayMs: number; readonly error: TaskError }
+  | { readonly kind: 'FAILED' | 'DEAD'; readonly lease: Lease; readonly error: TaskError; readonly followUp?: FollowUp };
+
+/** `fenced`: the lease's token is not the task's current attempt (or the task is no longer RUNNING); nothing was written. */
+export type FencedResult = 'applied' | 'fenced';
+
+/** Tasks in one (type, status), for queue-depth metrics. */
+export interface QueueDepth {
+  readonly type: TaskType;
+  readonly status: TaskStatus;
+  readonly count: number;
+}
+
+/**
+ * The outbox (PostgreSQL in production, in memory for tests). Every method is one atomic
+ * operation; a caller that crashes after any call loses nothing and repeats nothing.
  */
 export interface OutboxStore {
-  /** Inserts a new PENDING task unless its taskId exists (insert … on conflict do nothing); returns the stored task either way. */
-  enqueue(task: OutboxTask): Promise<OutboxTask>;
-  /** Leases up to `limit` claimable tasks (PENDING, runAfter ≤ now; oldest runAfter first) with SELECT … FOR UPDATE SKIP LOCKED, so concurrent claimers never block on or receive the same task; each becomes RUNNING with attempt + 1, leaseOwner = owner, leaseUntil = now + leaseMs. */
-  claim(owner: string, limit: number, leaseMs: number, now: number): Promise<readonly OutboxTask[]>;
-  /** RUNNING → SUCCESS, only while `owner` holds the lease. */
-  complete(taskId: string, owner: string): Promise<OutboxTask>;
-  /** RUNNING → PENDING, not claimable before `runAfter`; records `error` as lastError and releases the lease. */
-  retry(taskId: string, owner: string, runAfter: number, error: TaskError): Promise<OutboxTask>;
-  /** RUNNING → FAILED (invariant violation, final); records `error`. */
-  fail(taskId: string, owner: string, error: TaskError): Promise<OutboxTask>;
-  /** RUNNING → DEAD (attempts exhausted; kept for inspection and re-drive); records `error`. */
-  markDead(taskId: string, owner: string, error: TaskError): Promise<OutboxTask>;
-  /** Moves the lease of a RUNNING task held by `owner` to now + leaseMs. */
-  extendLease(taskId: string, owner: string, leaseMs: number, now: number): Promise<OutboxTask>;
-  /** Takes back every RUNNING task whose leaseUntil ≤ now (PENDING, or DEAD on its last attempt), skipping rows locked by others; returns them. */
-  reapExpired(now: number): Promise<readonly OutboxTask[]>;
-  /** Tasks in `status`, oldest createdAt first, at most `limit`, for inspection (e.g. DEAD). */
-  listByStatus(status: TaskStatus, limit: number): Promise<readonly OutboxTask[]>;
-  /** DEAD → PENDING with a fresh attempt budget, claimable from `now`. */
-  redrive(taskId: string, now: number): Promise<OutboxTask>;
+  /** Inserts PENDING tasks, claimable at once; a taskId that exists is left as it is. Returns the stored tasks, in input order. */
+  enqueue(specs: readonly TaskSpec[]): Promise<readonly OutboxTask[]>;
+  /** Leases up to `limit` claimable tasks (PENDING, runAfter ≤ now; oldest runAfter first) without blocking on or sharing rows with other claimers; each gets attempt + 1 and a new token. */
+  claim(owner: string, limit: number, leaseMs: number): Promise<readonly ClaimedTask[]>;
+  /** Applies job steps while holding the lease (e.g. QUEUED → RUNNING when a compile starts). */
+  advance(lease: Lease, steps: readonly JobStep[]): Promise<FencedResult>;
+  /** Persists outcomes, each with its follow-up, in input order; each is fenced on its own. */
+  settle(settlements: readonly Settlement[]): Promise<readonly FencedResult[]>;
+  /** Moves each lease to now + leaseMs; `fenced` where the attempt was replaced. */
+  heartbeat(leases: readonly Lease[], leaseMs: number): Promise<readonly FencedResult[]>;
+  /** Gives tasks back unfinished (graceful shutdown): PENDING, claimable at once, the attempt not counted. */
+  release(leases: readonly Lease[]): Promise<readonly FencedResult[]>;
+  /** Takes back up to `limit` RUNNING tasks whose lease expired: PENDING, or DEAD after the last attempt. */
+  reap(limit: number): Promise<readonly OutboxTask[]>;
+  /** Deletes up to `limit` SUCCESS tasks settled more than `retentionMs` ago; returns how many. */
+  prune(retentionMs: number, limit: number): Promise<number>;
+  /** Tasks in `status`, oldest first, at most `limit`. */
+  list(status: TaskStatus, limit: number): Promise<readonly OutboxTask[]>;
   /** The task with this id, or undefined. */
   get(taskId: string): Promise<OutboxTask | undefined>;
+  /** DEAD → PENDING with a fresh attempt budget. NotFoundError for an unknown task, IllegalStateTransitionError when it is not DEAD. */
+  redrive(taskId: string): Promise<OutboxTask>;
+  /** Task counts by type and status. */
+  depth(): Promise<readonly QueueDepth[]>;
 }
+
+/** Wake-ups for idle workers when tasks are enqueued (LISTEN/NOTIFY in PostgreSQL); polling covers anything missed. */
+export interface TaskWakeups {
+  /** Calls `onTasks(n)` when n tasks become claimable; returns the unsubscribe. */
+  subscribe(onTasks: (count: number) => void): Promise<() => Promise<void>>;
+}
+
+/** The last failure of a task, as recorded. */
+export type { TaskError };

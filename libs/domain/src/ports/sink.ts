@@ -2,18 +2,27 @@ import type { JsonObject } from '../canonical/canonical-json';
 import type { SinkContract } from '../contracts/model';
 
 /**
- * One document operation for an external sink, at an entity version. The version is the
- * sink's external version: a sink applies an operation only over an older version, so a stale
- * or replayed write can never overwrite a newer one (SPEC §9).
+ * One document operation for an external sink. `version` is the entity version the document was
+ * built from; `revision` orders every change of this one document (see the glossary of
+ * `sinks/document-revision.ts`): a sink applies an operation only over a lower revision, so a
+ * stale or replayed write never overwrites a newer one, also after a join target changed the
+ * document at the same entity version.
  */
 export type SinkOperation =
-  | { readonly kind: 'upsert'; readonly docId: string; readonly version: number; readonly document: JsonObject }
-  | { readonly kind: 'delete'; readonly docId: string; readonly version: number };
+  | {
+      readonly kind: 'upsert';
+      readonly docId: string;
+      readonly entityKey: string;
+      readonly version: number;
+      readonly revision: number;
+      readonly document: JsonObject;
+    }
+  | { readonly kind: 'delete'; readonly docId: string; readonly entityKey: string; readonly version: number; readonly revision: number };
 
 /**
  * What became of one operation: `applied`; `stale` (the sink already holds this or a newer
- * version: success for an idempotent replay); `retry` (a transient refusal such as a 429);
- * `rejected` (the sink will never accept it, e.g. a mapping error).
+ * revision: success for an idempotent replay); `retry` (a transient refusal such as a 429 or a
+ * timeout); `rejected` (the sink will never accept it, e.g. a mapping error).
  */
 export interface SinkItemOutcome {
   readonly docId: string;
@@ -21,10 +30,13 @@ export interface SinkItemOutcome {
   readonly reason?: string;
 }
 
-/** An external sink (OpenSearch, …), implemented by an adapter. */
+/** An external sink (webhook, OpenSearch, …), implemented by an adapter. */
 export interface SinkPlugin {
-  /** The Sink contract `type` this plugin serves, e.g. `opensearch`. */
+  /** The Sink contract `type` this plugin serves, e.g. `webhook`. */
   readonly type: string;
-  /** Apply the operations; per-item failures are outcomes, in input order, never thrown. */
-  apply(sink: SinkContract, operations: readonly SinkOperation[]): Promise<readonly SinkItemOutcome[]>;
+  /** Apply the operations of one tenant; per-item outcomes in input order, never thrown. */
+  apply(sink: SinkContract, tenantId: string, operations: readonly SinkOperation[]): Promise<readonly SinkItemOutcome[]>;
 }
+
+/** Whether a sink contract can ship in this process, and why not. */
+export type SinkAvailability = { readonly configured: true } | { readonly configured: false; readonly reason: string; readonly missing?: string };

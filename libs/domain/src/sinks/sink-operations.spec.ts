@@ -10,9 +10,22 @@ describe('sink operations', () => {
     expect(sinkDocId({ ...sink, docId: '{entityKey}@{tenantId}/{entityType}' }, 't1', 'product#X')).toBe('product#X@t1/product');
   });
 
-  it('ships a live entity as an upsert at its version and a deleted one as a delete', () => {
-    expect(sinkOperation(sink, 'demo', 'product#P1', 3, { sku: 'P1' })).toEqual({ kind: 'upsert', docId: 'demo:P1', version: 3, document: { sku: 'P1' } });
-    expect(sinkOperation(sink, 'demo', 'product#P1', 4, null)).toEqual({ kind: 'delete', docId: 'demo:P1', version: 4 });
+  it('ships a live entity as an upsert at its version and revision, and a deleted one as a delete', () => {
+    expect(sinkOperation(sink, 'demo', { entityKey: 'product#P1', version: 3, revision: 7, document: { sku: 'P1' } })).toEqual({
+      kind: 'upsert',
+      docId: 'demo:P1',
+      entityKey: 'product#P1',
+      version: 3,
+      revision: 7,
+      document: { sku: 'P1' },
+    });
+    expect(sinkOperation(sink, 'demo', { entityKey: 'product#P1', version: 4, revision: 9, document: null })).toEqual({
+      kind: 'delete',
+      docId: 'demo:P1',
+      entityKey: 'product#P1',
+      version: 4,
+      revision: 9,
+    });
   });
 
   it('refuses a malformed entity key', () => {

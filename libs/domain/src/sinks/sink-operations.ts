@@ -10,11 +10,19 @@ export function sinkDocId(sink: SinkContract, tenantId: string, entityKey: strin
   return sink.docId.replace(/\{(tenantId|entityType|entityId|entityKey)\}/g, (_, name: string) => values[name] as string);
 }
 
-/**
- * The operation that ships an entity version: an upsert of its (view) document, or a delete
- * when the entity is deleted at that version (`document` null).
- */
-export function sinkOperation(sink: SinkContract, tenantId: string, entityKey: string, version: number, document: JsonObject | null): SinkOperation {
-  const docId = sinkDocId(sink, tenantId, entityKey);
-  return document === null ? { kind: 'delete', docId, version } : { kind: 'upsert', docId, version, document };
+/** Where a shipped document comes from: an entity version, the document's revision, and the document (null: deleted). */
+export interface ShippedState {
+  readonly entityKey: string;
+  readonly version: number;
+  readonly revision: number;
+  readonly document: JsonObject | null;
+}
+
+/** The operation that ships a document state: an upsert, or a delete when the entity is deleted (`document` null). */
+export function sinkOperation(sink: SinkContract, tenantId: string, state: ShippedState): SinkOperation {
+  const docId = sinkDocId(sink, tenantId, state.entityKey);
+  const { entityKey, version, revision } = state;
+  return state.document === null
+    ? { kind: 'delete', docId, entityKey, version, revision }
+    : { kind: 'upsert', docId, entityKey, version, revision, document: state.document };
 }
