@@ -11,7 +11,7 @@ export * from './entity-keys/entity-keys';
 export * from './json-schema';
 export { validateDocument } from './raw/validate-document';
 export { rawDocumentHash, TOMBSTONE_RAW_HASH } from './raw/raw-hash';
-export { insertRawdata, type InsertRawInput, type InsertRawResult } from './raw/insert-rawdata';
+export { appendRawRecord, buildRawRecord, insertRawdata, type InsertRawInput, type InsertRawResult } from './raw/insert-rawdata';
 export { diffDocuments } from './changeset/diff';
 export { createChangeSet, changeSetHash, type CreateChangeSetInput, type CreateChangeSetResult, type KnownRaws } from './changeset/create-changeset';
 export { impactedSliceTypes, joinImpactedSliceTypes, matchRules, type RuleMatch } from './impact/impact-map';

@@ -7,3 +7,4 @@ export * from './outbox-task';
 export * from './outbox-task-lifecycle';
 export * from './outcome';
 export * from './retry';
+export * from './deploy-request';

@@ -23,14 +23,24 @@ export interface InsertRawResult {
  * Nothing is stored when an error is thrown.
  */
 export async function insertRawdata(registry: ContractRegistry, raw: RawStore, input: InsertRawInput): Promise<InsertRawResult> {
-  // The entity type first, so an unknown one reads as such whatever else is wrong with the input.
+  // The entity type first (buildRawRecord), so an unknown one reads as such whatever else is wrong with the input.
+  return appendRawRecord(raw, buildRawRecord(registry, input));
+}
+
+/**
+ * The record an input becomes: validated against its schema, canonicalised and hashed (or a
+ * tombstone). Pure; throws the validation errors insertRawdata does.
+ */
+export function buildRawRecord(registry: ContractRegistry, input: InsertRawInput): RawRecord {
   registry.schema(input.entityType);
   assertTenantId(input.tenantId);
   assertVersion(input.version);
-  const entityKey = entityKeyOf(input.entityType, input.entityId);
-  const record = buildRecord(registry, input, entityKey);
+  return buildRecord(registry, input, entityKeyOf(input.entityType, input.entityId));
+}
 
-  // One atomic append decides replay, conflict, regression and deletion-of-nothing together.
+/** Appends a record built by buildRawRecord: one atomic append decides replay, conflict, regression and deletion-of-nothing together. */
+export async function appendRawRecord(raw: RawStore, record: RawRecord): Promise<InsertRawResult> {
+  const { entityKey, version } = record;
   const result = await raw.append(record);
   switch (result.outcome) {
     case 'stored':
@@ -38,7 +48,7 @@ export async function insertRawdata(registry: ContractRegistry, raw: RawStore, i
     case 'exists':
       return replay(result.existing, record);
     case 'not-newer':
-      throw new VersionRegressionError(entityKey, input.version, result.latest);
+      throw new VersionRegressionError(entityKey, version, result.latest);
     case 'nothing-to-delete':
       throw new NotFoundError(`${entityKey} (nothing to delete)`);
   }
