@@ -6,4 +6,4 @@ export { type ChangeSetView, type CreateChangeSetCommand } from './create-change
 export { type SliceCommand, type SliceReport } from './slice';
 export { type ViewReport } from './query-view';
 export { type EffectiveSlice, type EffectiveSlicesReport } from './effective-slices';
-export { type TaskHandler, type TaskHandlers } from './deploy/task-handler';
+export * from './deploy';
