@@ -8,7 +8,7 @@ import {
   VersionConflictError,
   VersionRegressionError,
 } from '../errors';
-import type { EntityHead } from '../ports/records';
+import type { EntityHead, RawRecord } from '../ports/records';
 import { checkOlderVersion, parseDeployRequest, precheckRecords, MAX_DEPLOY_RECORDS } from './deploy-request';
 
 const registry = sampleRegistry();
@@ -115,7 +115,7 @@ describe('parseDeployRequest', () => {
 describe('precheckRecords', () => {
   const records = (body: unknown[]) => parseDeployRequest(registry, 'demo', { records: body }).records;
   const head = (version: number, name: string | null): EntityHead => {
-    const [record] = records([name === null ? { entityType: 'brand', entityId: 'B1', version, deleted: true } : brand('B1', name, version)]);
+    const record = records([name === null ? { entityType: 'brand', entityId: 'B1', version, deleted: true } : brand('B1', name, version)]);
     return { tenantId: 'demo', entityKey: 'brand#B1', latest: record!, revision: 3 };
   };
 
@@ -134,9 +134,9 @@ describe('precheckRecords', () => {
   });
 
   it('checks an older version against what is stored there', () => {
-    const [old] = records([brand('B1', 'Old', 1)]);
-    expect(() => checkOlderVersion(old!, old, 2)).not.toThrow();
-    expect(() => checkOlderVersion(old!, undefined, 2)).toThrow(VersionRegressionError);
-    expect(() => checkOlderVersion(old!, { ...old!, hash: 'other' }, 2)).toThrow(VersionConflictError);
+    const old = records([brand('B1', 'Old', 1)])[0] as RawRecord;
+    expect(() => checkOlderVersion(old, old, 2)).not.toThrow();
+    expect(() => checkOlderVersion(old, undefined, 2)).toThrow(VersionRegressionError);
+    expect(() => checkOlderVersion(old, { ...old, hash: 'other' }, 2)).toThrow(VersionConflictError);
   });
 });
