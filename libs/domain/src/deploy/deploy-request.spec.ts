@@ -116,7 +116,7 @@ describe('precheckRecords', () => {
   const records = (body: unknown[]) => parseDeployRequest(registry, 'demo', { records: body }).records;
   const head = (version: number, name: string | null): EntityHead => {
     const record = records([name === null ? { entityType: 'brand', entityId: 'B1', version, deleted: true } : brand('B1', name, version)]);
-    return { tenantId: 'demo', entityKey: 'brand#B1', latest: record!, revision: 3 };
+    return { tenantId: 'demo', entityKey: 'brand#B1', latest: record[0] as RawRecord, revision: 3 };
   };
 
   it('passes new versions and identical replays of the newest, and names older versions to read', () => {
