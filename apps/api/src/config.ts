@@ -9,6 +9,8 @@ export interface ApiConfig {
   readonly apiKeys: ReadonlyMap<string, string>;
   /** True when no key was configured and the embedded `dev-key` → `demo` is in force. */
   readonly usingDevKey: boolean;
+  /** Keys that may call the admin routes (IVM_ADMIN_KEYS; the dev key too when no key is configured). */
+  readonly adminKeys: ReadonlySet<string>;
   readonly contractsDir: string;
   /** Unset: run an embedded dynalite. */
   readonly dynamoEndpoint: string | undefined;
@@ -45,6 +47,7 @@ export function loadConfig(env: Env): ApiConfig {
     host: text(env, 'HOST', '127.0.0.1'),
     apiKeys: apiKeys ?? new Map([[DEV_API_KEY, DEV_TENANT]]),
     usingDevKey: apiKeys === undefined,
+    adminKeys: parseAdminKeys(env['IVM_ADMIN_KEYS'], apiKeys === undefined),
     contractsDir: text(env, 'IVM_CONTRACTS_DIR', 'contracts'),
     dynamoEndpoint: url(env, 'DYNAMODB_ENDPOINT'),
     awsRegion: text(env, 'AWS_REGION', 'us-east-1'),
@@ -67,6 +70,17 @@ function parseApiKeys(value: string | undefined): Map<string, string> | undefine
       throw new ConfigError('IVM_API_KEYS', `must be "key:tenant,key:tenant" with tenants matching ${TENANT.source}, got ${JSON.stringify(pair)}`);
     if (keys.has(key)) throw new ConfigError('IVM_API_KEYS', 'lists a key twice');
     keys.set(key, tenant);
+  }
+  return keys;
+}
+
+/** `key,key`; with none set, the development key is the admin key while the dev default is in force (API.md). */
+function parseAdminKeys(value: string | undefined, usingDevKey: boolean): Set<string> {
+  const keys = new Set<string>();
+  if (value === undefined) return usingDevKey ? new Set([DEV_API_KEY]) : keys;
+  for (const key of value.split(',').map((k) => k.trim())) {
+    if (!/^\S+$/.test(key)) throw new ConfigError('IVM_ADMIN_KEYS', 'must be "key,key" with no empty or blank keys');
+    keys.add(key);
   }
   return keys;
 }

@@ -1,4 +1,4 @@
-import { type IvmServices } from '@ivm/application';
+import { type DeployServices, type IvmServices } from '@ivm/application';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { ApiKeyAuth } from './auth';
 import { type ApiConfig } from './config';
@@ -7,6 +7,8 @@ import { type ApiMetrics } from './metrics';
 import { collectOpenApi } from './openapi';
 import { changeSetRoutes } from './routes/changesets';
 import { contractRoutes } from './routes/contracts';
+import { deployRoutes } from './routes/deploys';
+import { outboxRoutes } from './routes/outbox';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
 import { rawRoutes } from './routes/raw';
@@ -16,12 +18,14 @@ import { viewRoutes } from './routes/views';
 
 export interface ServerDeps {
   readonly services: IvmServices;
-  readonly config: Pick<ApiConfig, 'apiKeys' | 'bodyLimitBytes'>;
+  readonly config: Pick<ApiConfig, 'apiKeys' | 'bodyLimitBytes'> & Partial<Pick<ApiConfig, 'adminKeys'>>;
   /** A pino logger; none means silent (tests). */
   readonly logger?: FastifyBaseLogger;
   /** Resolves when the stores answer; throws otherwise (→ /readyz 503). */
   readonly readiness: () => Promise<void>;
   readonly metrics: ApiMetrics;
+  /** Deploys and the admin outbox routes; absent, those routes are not served. */
+  readonly deploys?: DeployServices;
 }
 
 /** Pure wiring: routes, auth, error envelope, metrics. Listening is the caller's business. */
@@ -35,7 +39,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   }) as unknown as FastifyInstance;
   // JSON only: fastify's default text/plain parser would turn a text body into a string document.
   app.removeContentTypeParser('text/plain');
-  const auth = new ApiKeyAuth(deps.config.apiKeys);
+  const auth = new ApiKeyAuth(deps.config.apiKeys, deps.config.adminKeys);
   const openApi = collectOpenApi(app);
 
   app.addHook('onRequest', async (request) => {
@@ -62,6 +66,10 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   slicingRoutes(app, deps.services);
   sliceRoutes(app, deps.services);
   viewRoutes(app, deps.services);
+  if (deps.deploys !== undefined) {
+    deployRoutes(app, deps.deploys);
+    outboxRoutes(app, deps.deploys);
+  }
   app.get('/openapi.json', async () => openApi());
   return app;
 }

@@ -6,3 +6,4 @@ export { createDeployUseCase, type CreateDeployCommand, type CreateDeployResult 
 export { deployStatusUseCase, jobError } from './deploy-status';
 export { listOutboxUseCase, redriveTaskUseCase } from './admin-outbox';
 export { shipDocuments, type ShipReport } from './ship-documents';
+export { createDeployServices, type DeployServices } from './deploy-services';
