@@ -6,14 +6,16 @@ import {
   ConcurrencyConflictError,
   IncrementalBaseMismatchError,
   InvalidChangeSetRangeError,
+  InvariantViolationError,
   NotFoundError,
   RuleSetOutdatedError,
   UnknownContractError,
+  VersionConflictError,
 } from '../errors';
 import { fanoutBatches, fanoutTargets, type FanoutTarget } from '../fanout/plan-fanout';
 import { impactedSliceTypes } from '../impact/impact-map';
 import type { JsonObject } from '../canonical/canonical-json';
-import type { EntityHead, IndexEntry, SliceRef, SliceSet, SlicingState } from '../ports/records';
+import type { EntityHead, IndexEntry, RawRecord, SliceRef, SliceSet, SlicingState } from '../ports/records';
 import type { Stores } from '../ports/stores';
 import { applyIndexChanges, type IndexChange, indexChanges, type IndexTransition, NO_INDEX_CHANGE } from './index-change';
 import { reconcileIndex } from './reconcile-index';
@@ -28,6 +30,12 @@ interface SliceRequestBase {
   readonly version: number;
   /** Move the active slice set to this version when done (default true); it never moves back. */
   readonly cutover?: boolean;
+  /**
+   * The raw record at `version` that the caller has just stored (a deploy's compile), so the
+   * engine need not read it back. It must name this tenant, entity and version, and carry the
+   * hash the head holds for that version when the head names it; else the slicing fails closed.
+   */
+  readonly record?: RawRecord;
 }
 
 export type SliceRequest =
@@ -112,6 +120,7 @@ export class SlicingEngine {
     assertTenantId(request.tenantId);
     assertVersion(request.version);
     const ruleSet = this.registry.ruleSet(parseEntityKey(request.entityKey).entityType);
+    if (request.record) assertRecordOf(request, request.record);
     if (request.mode === 'INCREMENTAL' && request.fromVersion !== undefined) {
       if (request.fromVersion !== 0) assertVersion(request.fromVersion);
       if (request.fromVersion >= request.version) throw new InvalidChangeSetRangeError(request.fromVersion, request.version);
@@ -351,8 +360,7 @@ export class SlicingEngine {
     ruleSet: RuleSetContract,
     head: EntityHead,
   ): Promise<{ specs: readonly SliceSpec[]; targets: FanoutTarget[]; fromVersion?: number; raw: EntityHead['latest'] }> {
-    const raw = head.latest.version === request.version ? head.latest : await this.stores.raw.get(request.tenantId, request.entityKey, request.version);
-    if (!raw) throw new NotFoundError(`${request.entityKey} version ${request.version}`);
+    const raw = await this.rawOf(request, head);
     const sliced = head.sliced;
     const everything = { specs: ruleSet.slices, targets: fanoutTargets(this.registry, request.entityKey, { everything: true }), raw };
     if (request.mode === 'FULL') return everything;
@@ -381,6 +389,23 @@ export class SlicingEngine {
       fromVersion,
       raw,
     };
+  }
+
+  /**
+   * The raw record a slicing builds from: the head's copy of the newest one, the caller's own
+   * record (checked against the head where it names that version), or else a read.
+   */
+  private async rawOf(request: SliceRequest, head: EntityHead): Promise<RawRecord> {
+    const { record } = request;
+    // The head holds the newest stored version: a newer one, given or not, was never stored.
+    if (head.latest.version < request.version) throw new NotFoundError(`${request.entityKey} version ${request.version}`);
+    if (head.latest.version === request.version) {
+      if (record && record.hash !== head.latest.hash) throw new VersionConflictError(request.entityKey, request.version);
+      return head.latest;
+    }
+    const raw = record ?? (await this.stores.raw.get(request.tenantId, request.entityKey, request.version));
+    if (!raw) throw new NotFoundError(`${request.entityKey} version ${request.version}`);
+    return raw;
   }
 
   /** Commits the state unless it is the head's already; false when another writer moved the head first. */
@@ -584,6 +609,14 @@ function olderThanSliced(request: SliceRequest, head: EntityHead): SlicingResult
     slicedVersion: sliced,
     activeVersion: active,
   };
+}
+
+/** A caller's raw record for another tenant, entity or version is a programming error: never built from. */
+function assertRecordOf(request: SliceRequest, record: RawRecord): void {
+  if (record.tenantId === request.tenantId && record.entityKey === request.entityKey && record.version === request.version) return;
+  throw new InvariantViolationError(
+    `The raw record given for ${request.tenantId}/${request.entityKey} version ${request.version} is ${record.tenantId}/${record.entityKey} version ${record.version}`,
+  );
 }
 
 function headKeptChanging(entityKey: string, version: number): ConcurrencyConflictError {
