@@ -47,6 +47,26 @@ export type SliceRequest =
 export type CutoverSkipped =
   { readonly reason: 'NOT_REQUESTED'; readonly message: string } | { readonly reason: 'NEWER_VERSION_SLICED'; readonly message: string };
 
+/** Why `cutover` left the active version where it was: the version is not the newest sliced one (yet, or any more). */
+export type CutoverRefused =
+  Extract<CutoverSkipped, { readonly reason: 'NEWER_VERSION_SLICED' }> | { readonly reason: 'NOT_SLICED_YET'; readonly message: string };
+
+/** What `cutover` did: the active version is `version` after the call (moved now, or already there), or why not. */
+export interface CutoverResult {
+  readonly entityKey: string;
+  readonly version: number;
+  /** True when the active version is `version` after the call. */
+  readonly cutover: boolean;
+  /** True when this call moved the active version (false for a repeated cutover). */
+  readonly moved: boolean;
+  readonly cutoverSkipped?: CutoverRefused;
+  /** Index entries of the former active version that the newly active one does not give. */
+  readonly indexRemoved: IndexEntry[];
+  /** The entity's newest sliced version (null: never sliced) and its active version after the call. */
+  readonly slicedVersion: number | null;
+  readonly activeVersion: number | null;
+}
+
 export interface SlicingResult extends Omit<RebuildOutcome, 'slices' | 'known' | 'outdated'> {
   /** Index entries the slicing added and removed (the index follows the active and the sliced set). */
   readonly indexAdded: IndexEntry[];
@@ -164,6 +184,36 @@ export class SlicingEngine {
     if (lost)
       await reconcileIndex(this.stores, request.tenantId, ruleSet, request.entityKey, lost, await this.stores.heads.get(request.tenantId, request.entityKey));
     throw headKeptChanging(request.entityKey, request.version);
+  }
+
+  /**
+   * Moves the active slice set to the newest sliced one when that is exactly `version` (the
+   * pointer swap of a `cutover: "done"` deploy, after its ship): one compare-and-set on the head,
+   * re-run on a lost race. It never moves back: a newer sliced version refuses it, and so does a
+   * version not sliced yet. Idempotent: the active version already being `version` is a success
+   * that writes nothing. The index stands for the active and the sliced set, so the newly active
+   * set's entries are there already; the former active set's entries it does not give are removed
+   * before the commit (a lost commit puts them back, as a lost slicing does).
+   */
+  async cutover(tenantId: string, entityKey: string, version: number): Promise<CutoverResult> {
+    assertTenantId(tenantId);
+    assertVersion(version);
+    const ruleSet = this.registry.ruleSet(parseEntityKey(entityKey).entityType);
+    for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
+      const head = await this.stores.heads.get(tenantId, entityKey);
+      if (!head) throw new NotFoundError(`${entityKey} version ${version}`);
+      const outcome = { entityKey, version, slicedVersion: head.sliced?.version ?? null, activeVersion: head.active?.version ?? null, indexRemoved: [] };
+      if (head.active?.version === version) return { ...outcome, cutover: true, moved: false };
+      const refused = cutoverRefused(head, entityKey, version);
+      if (refused) return { ...outcome, cutover: false, moved: false, cutoverSkipped: refused };
+      const sliced = head.sliced as SliceSet;
+      const next: SlicingState = { sliced, active: sliced };
+      const index = await this.moveIndex(tenantId, { ruleSet, entityKey, before: head, after: next, known: new Map() });
+      if (await this.stores.heads.commit(tenantId, entityKey, head.revision, next))
+        return { ...outcome, cutover: true, moved: true, indexRemoved: index.removed, activeVersion: version };
+      await reconcileIndex(this.stores, tenantId, ruleSet, entityKey, index, await this.stores.heads.get(tenantId, entityKey));
+    }
+    throw new ConcurrencyConflictError(`${entityKey}: the head kept changing under ${MAX_COMMIT_ATTEMPTS} attempts to cut over to version ${version}`);
   }
 
   /**
@@ -609,6 +659,23 @@ function olderThanSliced(request: SliceRequest, head: EntityHead): SlicingResult
     slicedVersion: sliced,
     activeVersion: active,
   };
+}
+
+/** Why the active version cannot move to `version` (which is not the active one); undefined when it can. */
+function cutoverRefused(head: EntityHead, entityKey: string, version: number): CutoverRefused | undefined {
+  const sliced = head.sliced?.version;
+  const active = head.active === undefined ? '' : ` (active: ${head.active.version})`;
+  if (sliced === undefined || sliced < version)
+    return {
+      reason: 'NOT_SLICED_YET',
+      message: `${entityKey} version ${version} is not sliced yet${sliced === undefined ? '' : ` (newest sliced: ${sliced})`}${active}; slice it before the cutover`,
+    };
+  if (sliced > version)
+    return {
+      reason: 'NEWER_VERSION_SLICED',
+      message: `${entityKey} is already sliced at version ${sliced}${active}; a cutover to the older version ${version} never moves the active version back`,
+    };
+  return undefined;
 }
 
 /** A caller's raw record for another tenant, entity or version is a programming error: never built from. */
