@@ -29,3 +29,4 @@ export { joinView, type ViewResult } from './views/join-view';
 export { queryView, readEffectiveSlices, sliceSetAt, type QueryViewInput } from './views/query-view';
 export * from './memory/in-memory-stores';
 export { sinkDocId, sinkOperation, type ShippedState } from './sinks/sink-operations';
+export { MAX_SHIP_READ_ATTEMPTS, readShippedState, shipTargets, sinkRootType } from './sinks/shipped-state';
