@@ -6,14 +6,16 @@ import {
   ConcurrencyConflictError,
   IncrementalBaseMismatchError,
   InvalidChangeSetRangeError,
+  InvariantViolationError,
   NotFoundError,
   RuleSetOutdatedError,
   UnknownContractError,
+  VersionConflictError,
 } from '../errors';
 import { fanoutBatches, fanoutTargets, type FanoutTarget } from '../fanout/plan-fanout';
 import { impactedSliceTypes } from '../impact/impact-map';
 import type { JsonObject } from '../canonical/canonical-json';
-import type { EntityHead, IndexEntry, SliceRef, SliceSet, SlicingState } from '../ports/records';
+import type { EntityHead, IndexEntry, RawRecord, SliceRef, SliceSet, SlicingState } from '../ports/records';
 import type { Stores } from '../ports/stores';
 import { applyIndexChanges, type IndexChange, indexChanges, type IndexTransition, NO_INDEX_CHANGE } from './index-change';
 import { reconcileIndex } from './reconcile-index';
@@ -28,6 +30,12 @@ interface SliceRequestBase {
   readonly version: number;
   /** Move the active slice set to this version when done (default true); it never moves back. */
   readonly cutover?: boolean;
+  /**
+   * The raw record at `version` that the caller has just stored (a deploy's compile), so the
+   * engine need not read it back. It must name this tenant, entity and version, and carry the
+   * hash the head holds for that version when the head names it; else the slicing fails closed.
+   */
+  readonly record?: RawRecord;
 }
 
 export type SliceRequest =
@@ -38,6 +46,26 @@ export type SliceRequest =
 /** Why the active version is not `version` after a slicing. */
 export type CutoverSkipped =
   { readonly reason: 'NOT_REQUESTED'; readonly message: string } | { readonly reason: 'NEWER_VERSION_SLICED'; readonly message: string };
+
+/** Why `cutover` left the active version where it was: the version is not the newest sliced one (yet, or any more). */
+export type CutoverRefused =
+  Extract<CutoverSkipped, { readonly reason: 'NEWER_VERSION_SLICED' }> | { readonly reason: 'NOT_SLICED_YET'; readonly message: string };
+
+/** What `cutover` did: the active version is `version` after the call (moved now, or already there), or why not. */
+export interface CutoverResult {
+  readonly entityKey: string;
+  readonly version: number;
+  /** True when the active version is `version` after the call. */
+  readonly cutover: boolean;
+  /** True when this call moved the active version (false for a repeated cutover). */
+  readonly moved: boolean;
+  readonly cutoverSkipped?: CutoverRefused;
+  /** Index entries of the former active version that the newly active one does not give. */
+  readonly indexRemoved: IndexEntry[];
+  /** The entity's newest sliced version (null: never sliced) and its active version after the call. */
+  readonly slicedVersion: number | null;
+  readonly activeVersion: number | null;
+}
 
 export interface SlicingResult extends Omit<RebuildOutcome, 'slices' | 'known' | 'outdated'> {
   /** Index entries the slicing added and removed (the index follows the active and the sliced set). */
@@ -112,6 +140,7 @@ export class SlicingEngine {
     assertTenantId(request.tenantId);
     assertVersion(request.version);
     const ruleSet = this.registry.ruleSet(parseEntityKey(request.entityKey).entityType);
+    if (request.record) assertRecordOf(request, request.record);
     if (request.mode === 'INCREMENTAL' && request.fromVersion !== undefined) {
       if (request.fromVersion !== 0) assertVersion(request.fromVersion);
       if (request.fromVersion >= request.version) throw new InvalidChangeSetRangeError(request.fromVersion, request.version);
@@ -155,6 +184,36 @@ export class SlicingEngine {
     if (lost)
       await reconcileIndex(this.stores, request.tenantId, ruleSet, request.entityKey, lost, await this.stores.heads.get(request.tenantId, request.entityKey));
     throw headKeptChanging(request.entityKey, request.version);
+  }
+
+  /**
+   * Moves the active slice set to the newest sliced one when that is exactly `version` (the
+   * pointer swap of a `cutover: "done"` deploy, after its ship): one compare-and-set on the head,
+   * re-run on a lost race. It never moves back: a newer sliced version refuses it, and so does a
+   * version not sliced yet. Idempotent: the active version already being `version` is a success
+   * that writes nothing. The index stands for the active and the sliced set, so the newly active
+   * set's entries are there already; the former active set's entries it does not give are removed
+   * before the commit (a lost commit puts them back, as a lost slicing does).
+   */
+  async cutover(tenantId: string, entityKey: string, version: number): Promise<CutoverResult> {
+    assertTenantId(tenantId);
+    assertVersion(version);
+    const ruleSet = this.registry.ruleSet(parseEntityKey(entityKey).entityType);
+    for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
+      const head = await this.stores.heads.get(tenantId, entityKey);
+      if (!head) throw new NotFoundError(`${entityKey} version ${version}`);
+      const outcome = { entityKey, version, slicedVersion: head.sliced?.version ?? null, activeVersion: head.active?.version ?? null, indexRemoved: [] };
+      if (head.active?.version === version) return { ...outcome, cutover: true, moved: false };
+      const refused = cutoverRefused(head, entityKey, version);
+      if (refused) return { ...outcome, cutover: false, moved: false, cutoverSkipped: refused };
+      const sliced = head.sliced as SliceSet;
+      const next: SlicingState = { sliced, active: sliced };
+      const index = await this.moveIndex(tenantId, { ruleSet, entityKey, before: head, after: next, known: new Map() });
+      if (await this.stores.heads.commit(tenantId, entityKey, head.revision, next))
+        return { ...outcome, cutover: true, moved: true, indexRemoved: index.removed, activeVersion: version };
+      await reconcileIndex(this.stores, tenantId, ruleSet, entityKey, index, await this.stores.heads.get(tenantId, entityKey));
+    }
+    throw new ConcurrencyConflictError(`${entityKey}: the head kept changing under ${MAX_COMMIT_ATTEMPTS} attempts to cut over to version ${version}`);
   }
 
   /**
@@ -351,8 +410,7 @@ export class SlicingEngine {
     ruleSet: RuleSetContract,
     head: EntityHead,
   ): Promise<{ specs: readonly SliceSpec[]; targets: FanoutTarget[]; fromVersion?: number; raw: EntityHead['latest'] }> {
-    const raw = head.latest.version === request.version ? head.latest : await this.stores.raw.get(request.tenantId, request.entityKey, request.version);
-    if (!raw) throw new NotFoundError(`${request.entityKey} version ${request.version}`);
+    const raw = await this.rawOf(request, head);
     const sliced = head.sliced;
     const everything = { specs: ruleSet.slices, targets: fanoutTargets(this.registry, request.entityKey, { everything: true }), raw };
     if (request.mode === 'FULL') return everything;
@@ -381,6 +439,23 @@ export class SlicingEngine {
       fromVersion,
       raw,
     };
+  }
+
+  /**
+   * The raw record a slicing builds from: the head's copy of the newest one, the caller's own
+   * record (checked against the head where it names that version), or else a read.
+   */
+  private async rawOf(request: SliceRequest, head: EntityHead): Promise<RawRecord> {
+    const { record } = request;
+    // The head holds the newest stored version: a newer one, given or not, was never stored.
+    if (head.latest.version < request.version) throw new NotFoundError(`${request.entityKey} version ${request.version}`);
+    if (head.latest.version === request.version) {
+      if (record && record.hash !== head.latest.hash) throw new VersionConflictError(request.entityKey, request.version);
+      return head.latest;
+    }
+    const raw = record ?? (await this.stores.raw.get(request.tenantId, request.entityKey, request.version));
+    if (!raw) throw new NotFoundError(`${request.entityKey} version ${request.version}`);
+    return raw;
   }
 
   /** Commits the state unless it is the head's already; false when another writer moved the head first. */
@@ -584,6 +659,31 @@ function olderThanSliced(request: SliceRequest, head: EntityHead): SlicingResult
     slicedVersion: sliced,
     activeVersion: active,
   };
+}
+
+/** Why the active version cannot move to `version` (which is not the active one); undefined when it can. */
+function cutoverRefused(head: EntityHead, entityKey: string, version: number): CutoverRefused | undefined {
+  const sliced = head.sliced?.version;
+  const active = head.active === undefined ? '' : ` (active: ${head.active.version})`;
+  if (sliced === undefined || sliced < version)
+    return {
+      reason: 'NOT_SLICED_YET',
+      message: `${entityKey} version ${version} is not sliced yet${sliced === undefined ? '' : ` (newest sliced: ${sliced})`}${active}; slice it before the cutover`,
+    };
+  if (sliced > version)
+    return {
+      reason: 'NEWER_VERSION_SLICED',
+      message: `${entityKey} is already sliced at version ${sliced}${active}; a cutover to the older version ${version} never moves the active version back`,
+    };
+  return undefined;
+}
+
+/** A caller's raw record for another tenant, entity or version is a programming error: never built from. */
+function assertRecordOf(request: SliceRequest, record: RawRecord): void {
+  if (record.tenantId === request.tenantId && record.entityKey === request.entityKey && record.version === request.version) return;
+  throw new InvariantViolationError(
+    `The raw record given for ${request.tenantId}/${request.entityKey} version ${request.version} is ${record.tenantId}/${record.entityKey} version ${record.version}`,
+  );
 }
 
 function headKeptChanging(entityKey: string, version: number): ConcurrencyConflictError {
