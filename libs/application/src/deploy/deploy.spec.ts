@@ -145,7 +145,7 @@ describe('deploy: retries', () => {
     expect(stuck.state).toBe('SINKING');
     const [dead] = await w.api.listOutbox({ status: 'DEAD' });
     expect(dead).toMatchObject({ type: 'SHIP_TASK', attempt: 3, lastError: { code: 'SINK_UNAVAILABLE' } });
-    await w.api.redriveTask(dead!.taskId);
+    await w.api.redriveTask(dead?.taskId ?? 'missing');
     await w.work();
     expect(await w.api.deployStatus({ tenantId: T, jobId: job.jobId })).toMatchObject({ state: 'DONE' });
   });

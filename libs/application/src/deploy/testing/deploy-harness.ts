@@ -14,6 +14,7 @@ import { ManualClock, sampleRegistry } from '@ivm/domain/testing';
 import type { DeployDeps, DeploySinks } from '../deps';
 import { createDeployServices } from '../deploy-services';
 import { runInline } from '../run-inline';
+import { KillSwitch, type CrashPoint } from './crash';
 import { MemorySink } from './memory-sink';
 
 export const T = 'acme';
@@ -66,18 +67,36 @@ export function deployWorld(options: { readonly stores?: Stores } = {}) {
     newJobId: () => `job-${++jobs}`,
     ...over,
   });
-  const api = createDeployServices(depsFor('api'));
-  const worker = createDeployServices(depsFor('worker'));
+  /**
+   * A process over the shared stores. With a crash point it dies at that call: it and every
+   * later call of any of its ports (stores, outbox, jobs, sinks) rejects with Crash.
+   */
+  function process(owner: string, crash?: CrashPoint) {
+    const kill = new KillSwitch(crash);
+    const wrappedStores: Stores = {
+      raw: kill.wrap('raw', stores.raw),
+      heads: kill.wrap('heads', stores.heads),
+      changeSets: kill.wrap('changeSets', stores.changeSets),
+      slices: kill.wrap('slices', stores.slices),
+      index: kill.wrap('index', stores.index),
+    };
+    const outbox = kill.wrap('outbox', deploys.outbox);
+    const sinks = sinksOf(registry, new Map([...plugins].map(([type, plugin]) => [type, kill.wrap('sink', plugin)])));
+    const services = createDeployServices(depsFor(owner, { stores: wrappedStores, outbox, jobs: kill.wrap('jobs', deploys.jobs), sinks }));
+    return { services, outbox, kill };
+  }
+  const api = process('api').services;
+  const worker = process('worker');
 
   /** Claims and runs tasks until none is claimable now, settling each like the worker runtime. */
-  async function work(services = worker): Promise<ClaimedTask[]> {
+  async function work(proc: { services: ReturnType<typeof createDeployServices>; outbox: typeof deploys.outbox } = worker): Promise<ClaimedTask[]> {
     const ran: ClaimedTask[] = [];
     for (;;) {
-      const claimed = await deploys.outbox.claim('worker', 10, LEASE_MS);
+      const claimed = await proc.outbox.claim('worker', 10, LEASE_MS);
       if (claimed.length === 0) return ran;
       for (const task of claimed) {
         ran.push(task);
-        await runInline(deploys.outbox, task, services.handlers[task.task.type], { leaseMs: LEASE_MS, retry: DEFAULT_RETRY_POLICY });
+        await runInline(proc.outbox, task, proc.services.handlers[task.task.type], { leaseMs: LEASE_MS, retry: DEFAULT_RETRY_POLICY });
       }
     }
   }
@@ -90,7 +109,7 @@ export function deployWorld(options: { readonly stores?: Stores } = {}) {
 
   const view = (sku: string) => queryView(registry, stores, { tenantId: T, viewId: 'product-detail', entityId: sku });
   const head = (entityKey: string) => stores.heads.get(T, entityKey);
-  return { registry, clock, stores, deploys, sink, webhook, plugins, api, worker, depsFor, work, expireLeases, view, head };
+  return { registry, clock, stores, deploys, sink, webhook, plugins, api, worker, process, depsFor, work, expireLeases, view, head };
 }
 
 export type DeployWorld = ReturnType<typeof deployWorld>;
