@@ -33,6 +33,7 @@ describe('GET /v1/contracts', () => {
       { kind: 'RuleSet', id: 'category', version: '1.0.0' },
       { kind: 'RuleSet', id: 'product', version: '1.0.0' },
       { kind: 'Sink', id: 'opensearch-products', version: '1.0.0' },
+      { kind: 'Sink', id: 'personalize', version: '1.0.0' },
       { kind: 'View', id: 'product-detail', version: '1.0.0' },
     ]);
   });
