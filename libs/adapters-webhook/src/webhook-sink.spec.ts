@@ -174,6 +174,14 @@ describe('webhook sink against a receiver over HTTP', () => {
     }
   });
 
+  it('sends the credentials of a URL (user:password@) as Basic authorization, since fetch refuses them in the URL', async () => {
+    const withCredentials = receiver.url.replace('http://', 'http://ivm:s%40cret@');
+    expect(await apply([upsert('P1', 1)], { resolveUrl: () => withCredentials })).toEqual([{ docId: 'acme:P1', status: 'applied' }]);
+    expect(receiver.deliveries()[0]?.headers['authorization']).toBe(`Basic ${Buffer.from('ivm:s@cret').toString('base64')}`);
+    expect(await apply([upsert('P2', 1)])).toEqual([{ docId: 'acme:P2', status: 'applied' }]);
+    expect(receiver.deliveries()[1]?.headers['authorization']).toBeUndefined();
+  });
+
   it('uses the fetch it is given', async () => {
     const urls: string[] = [];
     const counting: typeof fetch = (input, init) => {

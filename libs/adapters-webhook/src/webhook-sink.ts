@@ -28,12 +28,17 @@ export function createWebhookSink(config: WebhookSinkConfig): SinkPlugin {
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`webhook sink: concurrency must be an integer ≥ 1, got ${concurrency}`);
   const send = config.fetch ?? fetch;
 
-  const deliver = async (url: string, sinkId: string, tenantId: string, operation: SinkOperation): Promise<SinkItemOutcome> => {
+  const deliver = async (target: Target, sinkId: string, tenantId: string, operation: SinkOperation): Promise<SinkItemOutcome> => {
     const payload = webhookPayload(sinkId, tenantId, operation);
     try {
-      const response = await send(url, {
+      const response = await send(target.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': webhookIdempotencyKey(payload), 'user-agent': 'ivm-runtime-webhook' },
+        headers: {
+          'content-type': 'application/json',
+          'idempotency-key': webhookIdempotencyKey(payload),
+          'user-agent': 'ivm-runtime-webhook',
+          ...target.headers,
+        },
         body: JSON.stringify(payload),
         redirect: 'manual',
         // The timeout covers the body too: the excerpt is read under the same signal.
@@ -50,22 +55,41 @@ export function createWebhookSink(config: WebhookSinkConfig): SinkPlugin {
     async apply(sink, tenantId, operations) {
       if (sink.type !== 'webhook') throw new InvariantViolationError(`webhook sink: sink "${sink.id}" is of type ${sink.type}`);
       if (operations.length === 0) return [];
-      const url = urlOf(sink, config.resolveUrl);
-      return mapBounded(operations, concurrency, (operation) => deliver(url, sink.id, tenantId, operation));
+      const target = targetOf(sink, config.resolveUrl);
+      return mapBounded(operations, concurrency, (operation) => deliver(target, sink.id, tenantId, operation));
     },
   };
 }
 
-function urlOf(sink: SinkContract, resolveUrl: (sink: SinkContract) => string): string {
-  let url: string;
+/** Where deliveries go: the URL without credentials, which fetch refuses in a URL, and the header that carries them instead. */
+interface Target {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+function targetOf(sink: SinkContract, resolveUrl: (sink: SinkContract) => string): Target {
+  let text: string;
   try {
-    url = resolveUrl(sink);
+    text = resolveUrl(sink);
   } catch (error) {
     if (error instanceof SinkNotConfiguredError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new SinkNotConfiguredError(sink.id, `its URL cannot be resolved: ${reason}`, '/ship/sinks', { cause: error });
   }
-  const protocol = URL.canParse(url) ? new URL(url).protocol : '';
-  if (protocol !== 'http:' && protocol !== 'https:') throw new SinkNotConfiguredError(sink.id, 'its URL is not an http(s) URL');
-  return url;
+  const url = URL.canParse(text) ? new URL(text) : undefined;
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') throw new SinkNotConfiguredError(sink.id, 'its URL is not an http(s) URL');
+  if (url.username === '' && url.password === '') return { url: url.href, headers: {} };
+  const credentials = `${decoded(url.username)}:${decoded(url.password)}`;
+  url.username = '';
+  url.password = '';
+  return { url: url.href, headers: { authorization: `Basic ${Buffer.from(credentials).toString('base64')}` } };
+}
+
+/** A URL's percent-encoded user or password as typed; left as is when it is not valid percent-encoding. */
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
