@@ -6,6 +6,7 @@ import pino from 'pino';
 import { type ApiConfig, ConfigError, DEV_API_KEY, DEV_TENANT, loadConfig } from './config';
 import { createMetrics } from './metrics';
 import { buildServer } from './server';
+import { sinkOptions } from './sinks';
 import { openStorage } from './storage';
 
 /** The API process: config → contracts → storage → server, and a graceful shutdown. */
@@ -25,8 +26,13 @@ async function main(): Promise<void> {
   logger.info({ contractsDir, contracts: registry.list().length }, 'contracts loaded');
 
   const storage = await openStorage(config, logger);
+  const services = createIvmServices({ registry, stores: storage.stores, sinks: sinkOptions((name) => process.env[name]) });
+  for (const sinkId of services.sinks.ids()) {
+    const availability = services.sinks.availability(sinkId);
+    if (!availability.configured) logger.warn({ sink: sinkId, ...availability }, `sink ${sinkId} is not configured: ${availability.reason}`);
+  }
   const app = buildServer({
-    services: createIvmServices({ registry, stores: storage.stores }),
+    services,
     config,
     logger,
     readiness: () => storage.readiness(),

@@ -39,6 +39,10 @@ describe('response schemas', () => {
     );
     expect(optional.sort()).toEqual(
       [
+        // Only sinks say whether they are configured; only unconfigured ones say why.
+        'GET /v1/contracts 200: /*/configured',
+        'GET /v1/contracts 200: /*/missing',
+        'GET /v1/contracts 200: /*/reason',
         'POST /v1/tenants/:tenant/changesets 200: /changes/*/after',
         'POST /v1/tenants/:tenant/changesets 200: /changes/*/before',
         'POST /v1/tenants/:tenant/changesets 201: /changes/*/after',

@@ -21,23 +21,6 @@ const productView = (sku: string, version: number, data: Record<string, unknown>
 /** An effective slice of GET /slices: written at `version`, a tombstone when its data is null. */
 const effective = (version: number, data: Record<string, unknown> | null) => ({ version, hash: expect.any(String), data, tombstone: data === null });
 
-describe('GET /v1/contracts', () => {
-  it('lists the loaded contracts', async () => {
-    const answer = await api.request('GET', '/v1/contracts');
-    expect(answer.status).toBe(200);
-    expect(answer.body).toEqual([
-      { kind: 'EntitySchema', id: 'brand', version: '1.0.0' },
-      { kind: 'EntitySchema', id: 'category', version: '1.0.0' },
-      { kind: 'EntitySchema', id: 'product', version: '1.0.0' },
-      { kind: 'RuleSet', id: 'brand', version: '1.0.0' },
-      { kind: 'RuleSet', id: 'category', version: '1.0.0' },
-      { kind: 'RuleSet', id: 'product', version: '1.0.0' },
-      { kind: 'Sink', id: 'opensearch-products', version: '1.0.0' },
-      { kind: 'View', id: 'product-detail', version: '1.0.0' },
-    ]);
-  });
-});
-
 describe('POST /changesets', () => {
   it('creates (201), then returns the stored one (200)', async () => {
     await put('brand', 'C1', 1, brandDoc('C1', 'Acme'));

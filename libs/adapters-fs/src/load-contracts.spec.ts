@@ -23,6 +23,7 @@ describe('loading contracts from a directory', () => {
       'RuleSet:category@1.0.0',
       'RuleSet:product@1.0.0',
       'Sink:opensearch-products@1.0.0',
+      'Sink:personalize@1.0.0',
       'View:product-detail@1.0.0',
     ]);
   });

@@ -1,4 +1,7 @@
-export { createIvmServices, type IvmServices } from './services';
+export { createIvmServices, type IvmServiceDeps, type IvmServices } from './services';
+export { type ContractListing } from './list-contracts';
+export { SinkDirectory, type SinkDirectoryOptions } from './sinks/sink-directory';
+export { EMPTY_ENV, type EnvLookup, OPENSEARCH_URL_VARIABLE, requireSinkUrl, sinkUrl, urlFromEnv, type UrlLookup } from './sinks/sink-urls';
 export { type RawView } from './raw-view';
 export { type InsertRawCommand, type WriteRawResult } from './insert-raw';
 export { type DeleteRawCommand } from './delete-raw';

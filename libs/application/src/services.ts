@@ -7,13 +7,23 @@ import { listContractsUseCase } from './list-contracts';
 import { queryViewUseCase } from './query-view';
 import { readRawUseCase } from './read-raw';
 import { sliceUseCase } from './slice';
+import { SinkDirectory, type SinkDirectoryOptions } from './sinks/sink-directory';
 import { type Stores } from '@ivm/domain';
 
+/** What the use cases run on: the contracts, the stores, and what this process can ship to (default: no sink plugins, an empty environment). */
+export interface IvmServiceDeps {
+  readonly registry: ContractRegistry;
+  readonly stores: Stores;
+  readonly sinks?: SinkDirectoryOptions;
+}
+
 /** Every use case, wired to one contract registry and one set of stores. */
-export function createIvmServices(deps: { readonly registry: ContractRegistry; readonly stores: Stores }) {
+export function createIvmServices(deps: IvmServiceDeps) {
   const { registry, stores } = deps;
+  const sinks = new SinkDirectory(registry, deps.sinks);
   return {
     registry,
+    sinks,
     insertRaw: insertRawUseCase(registry, stores),
     deleteRaw: deleteRawUseCase(registry, stores),
     readRaw: readRawUseCase(registry, stores),
@@ -21,7 +31,7 @@ export function createIvmServices(deps: { readonly registry: ContractRegistry; r
     slice: sliceUseCase(registry, stores),
     queryView: queryViewUseCase(registry, stores),
     effectiveSlices: effectiveSlicesUseCase(registry, stores),
-    listContracts: listContractsUseCase(registry),
+    listContracts: listContractsUseCase(registry, sinks),
   };
 }
 

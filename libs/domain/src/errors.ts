@@ -367,8 +367,9 @@ export class SinkNotConfiguredError extends DomainError {
     readonly sinkId: string,
     reason: string,
     path = '/ship/sinks',
+    options: { cause?: unknown } = {},
   ) {
-    super(`Sink "${sinkId}" is not configured: ${reason}`, { details: [{ path, message: reason }] });
+    super(`Sink "${sinkId}" is not configured: ${reason}`, { details: [{ path, message: reason }], ...options });
   }
 }
 

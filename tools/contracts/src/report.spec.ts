@@ -7,7 +7,7 @@ describe('contracts:validate', () => {
   it('lists the sample catalog as valid', async () => {
     const report = await validateContracts(resolve(__dirname, '../../../contracts'));
     expect(report.ok).toBe(true);
-    expect(report.lines[0]).toMatch(/8 contracts, all valid$/);
+    expect(report.lines[0]).toMatch(/9 contracts, all valid$/);
     expect(report.lines).toContain('  RuleSet      product@1.0.0');
   });
 

@@ -8,6 +8,7 @@ import { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createMetrics } from '../metrics';
 import { registeredRoutes, type RouteDoc } from '../openapi';
 import { buildServer } from '../server';
+import { sinkOptions } from '../sinks';
 import { type ResponseSchema, undeclaredFields } from './undeclared-fields';
 
 export const TENANT = 'acme';
@@ -81,6 +82,8 @@ export interface TestApiOptions {
    * test hook that delays one request, see `holdFirst`. Never a mock: every request reaches dynalite.
    */
   readonly clientHook?: (client: DynamoClientLike) => DynamoClientLike;
+  /** The environment the API's sinks are configured from (`PERSONALIZE_WEBHOOK_URL`, …). Default: empty, never the test process's own. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -106,7 +109,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   let address: string;
   try {
     app = buildServer({
-      services: createIvmServices({ registry, stores }),
+      services: createIvmServices({ registry, stores, sinks: sinkOptions((name) => options.env?.[name]) }),
       config: {
         apiKeys: new Map([
           [KEY, TENANT],

@@ -74,7 +74,7 @@ export function compileContract(file: string, pointerBase: string, doc: unknown,
       contract = compileView(file, d, paths);
       break;
     case 'Sink':
-      contract = compileSink(file, d);
+      contract = compileSink(file, pointerBase, d, problems);
       break;
   }
   if (problems.count !== before) return null;
@@ -203,17 +203,20 @@ function compileView(file: string, d: any, paths: PathReader): ViewContract {
   };
 }
 
-function compileSink(file: string, d: any): SinkContract {
-  return {
-    kind: 'Sink',
+function compileSink(file: string, pointerBase: string, d: any, problems: Problems): SinkContract {
+  const base = {
+    kind: 'Sink' as const,
     id: d.id,
     version: d.version,
-    type: d.type,
     source: d.source.view !== undefined ? { view: d.source.view } : { entityType: d.source.entityType, slices: [...d.source.slices] },
-    target: { index: d.target.index },
     docId: d.docId,
     file,
   };
+  if (d.type === 'opensearch') return { ...base, type: 'opensearch', target: { index: d.target.index } };
+  const url: unknown = d.target.url;
+  // The file schema checked the URL's shape; whether it parses needs the URL parser.
+  if (typeof url === 'string' && !URL.canParse(url)) problems.add(file, `${pointerBase}/target/url`, `"${url}" is not a valid URL`);
+  return { ...base, type: 'webhook', target: { url: typeof url === 'string' ? url : { env: (url as { env: string }).env } } };
 }
 
 function escape(key: string): string {

@@ -158,13 +158,40 @@ export const viewFileSchema = {
   },
 } as const;
 
+/** Each sink type's `target`; the sink schema picks one by `type`, so a problem names the field it is about. */
+const sinkTargets = {
+  opensearch: {
+    type: 'object',
+    required: ['index'],
+    additionalProperties: false,
+    properties: { index: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]*$' } },
+  },
+  webhook: {
+    type: 'object',
+    required: ['url'],
+    additionalProperties: false,
+    properties: {
+      // A literal http(s) URL, or `{ env: NAME }`: `pattern` reads only strings, `required` only objects.
+      url: {
+        type: ['string', 'object'],
+        pattern: '^https?://\\S+$',
+        required: ['env'],
+        additionalProperties: false,
+        properties: { env: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' } },
+      },
+    },
+  },
+} as const;
+
+export const SINK_TYPES = Object.keys(sinkTargets) as (keyof typeof sinkTargets)[];
+
 export const sinkFileSchema = {
   type: 'object',
   required: ['kind', 'id', 'version', 'type', 'source', 'target', 'docId'],
   additionalProperties: false,
   properties: {
     ...header,
-    type: { enum: ['opensearch'] },
+    type: { enum: SINK_TYPES },
     source: {
       oneOf: [
         { type: 'object', required: ['view'], additionalProperties: false, properties: { view: contractId } },
@@ -176,14 +203,13 @@ export const sinkFileSchema = {
         },
       ],
     },
-    target: {
-      type: 'object',
-      required: ['index'],
-      additionalProperties: false,
-      properties: { index: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]*$' } },
-    },
+    target: { type: 'object' },
     docId: { type: 'string', minLength: 1 },
   },
+  allOf: SINK_TYPES.map((type) => ({
+    if: { type: 'object', required: ['type'], properties: { type: { const: type } } },
+    then: { properties: { target: sinkTargets[type] } },
+  })),
 } as const;
 
 export const SEMVER_PATTERN = new RegExp(semver);

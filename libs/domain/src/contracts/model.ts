@@ -115,15 +115,40 @@ export interface ViewContract extends ContractSummary {
   readonly file: string;
 }
 
-export interface SinkContract extends ContractSummary {
+/** Where a sink's documents come from: a View, or slice types of one entity type. */
+export type SinkSource = { readonly view: string } | { readonly entityType: string; readonly slices: readonly string[] };
+
+/**
+ * A webhook's URL: literal (`http://…`), or the environment variable that holds it. The contract
+ * names the variable, never its value, so one catalog serves every environment; the app resolves it.
+ */
+export type SinkUrl = string | { readonly env: string };
+
+/** The sink types the registry knows; each has its own `target` shape. */
+export type SinkType = 'opensearch' | 'webhook';
+
+interface SinkContractBase extends ContractSummary {
   readonly kind: 'Sink';
-  readonly type: string;
-  readonly source: { readonly view: string } | { readonly entityType: string; readonly slices: readonly string[] };
-  readonly target: { readonly index: string };
+  readonly type: SinkType;
+  readonly source: SinkSource;
   /** Template with {tenantId}, {entityType}, {entityId}, {entityKey}. */
   readonly docId: string;
   readonly file: string;
 }
+
+/** A sink shipping to an OpenSearch index (the cluster comes from the process's configuration). */
+export interface OpenSearchSinkContract extends SinkContractBase {
+  readonly type: 'opensearch';
+  readonly target: { readonly index: string };
+}
+
+/** A sink delivering each document as an HTTP POST to a receiver (API.md "Sinks"). */
+export interface WebhookSinkContract extends SinkContractBase {
+  readonly type: 'webhook';
+  readonly target: { readonly url: SinkUrl };
+}
+
+export type SinkContract = OpenSearchSinkContract | WebhookSinkContract;
 
 export type Contract = EntitySchemaContract | RuleSetContract | ViewContract | SinkContract;
 

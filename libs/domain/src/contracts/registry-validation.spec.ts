@@ -210,6 +210,51 @@ describe('ContractRegistry refuses broken contract sets, naming file and JSON po
     );
   });
 
+  describe('a sink target that does not fit its type', () => {
+    const WEBHOOK = 'sinks/personalize.yaml';
+    const withTarget = (target: string) => sampleSourcesWith(WEBHOOK, (t) => t.replace('{ url: { env: PERSONALIZE_WEBHOOK_URL } }', target));
+
+    it('a webhook without a url, or with an index', () => {
+      expectProblems(withTarget('{ index: products }'), [
+        { path: `${WEBHOOK}#/target/index`, message: 'is not an allowed property' },
+        { path: `${WEBHOOK}#/target/url`, message: "must have required property 'url'" },
+      ]);
+    });
+
+    it('an opensearch sink without an index, or with a url', () => {
+      expectProblems(
+        sampleSourcesWith(SINK, (t) => t.replace('target: { index: products }', 'target: { url: "http://search:9200" }')),
+        [
+          { path: `${SINK}#/target/index`, message: "must have required property 'index'" },
+          { path: `${SINK}#/target/url`, message: 'is not an allowed property' },
+        ],
+      );
+    });
+
+    it('a webhook url that is neither an http(s) URL nor { env: NAME }', () => {
+      expectProblems(withTarget('{ url: "ftp://files.example/hook" }'), [{ path: `${WEBHOOK}#/target/url`, message: msg('must match pattern') }]);
+      expectProblems(withTarget('{ url: "http://[::1" }'), [{ path: `${WEBHOOK}#/target/url`, message: '"http://[::1" is not a valid URL' }]);
+      expectProblems(withTarget('{ url: 8080 }'), [{ path: `${WEBHOOK}#/target/url`, message: 'must be string,object' }]);
+      expectProblems(withTarget('{ url: { env: personalize_url } }'), [{ path: `${WEBHOOK}#/target/url/env`, message: msg('must match pattern') }]);
+      expectProblems(withTarget('{ url: { name: PERSONALIZE_WEBHOOK_URL } }'), [
+        { path: `${WEBHOOK}#/target/url/env`, message: "must have required property 'env'" },
+        { path: `${WEBHOOK}#/target/url/name`, message: 'is not an allowed property' },
+      ]);
+    });
+
+    it('accepts a literal http(s) URL', () => {
+      expect(validateSources(withTarget('{ url: "https://personalize.example:8443/v1/hook?src=ivm" }'))).toEqual([]);
+      expect(registryFromSources(withTarget('{ url: "http://127.0.0.1:9000/" }')).sink('personalize').target).toEqual({ url: 'http://127.0.0.1:9000/' });
+    });
+
+    it('a sink type no plugin family exists for', () => {
+      expectProblems(
+        sampleSourcesWith(WEBHOOK, (t) => t.replace('type: webhook', 'type: kafka')),
+        [{ path: `${WEBHOOK}#/type`, message: 'must be equal to one of the allowed values: ["opensearch","webhook"]' }],
+      );
+    });
+  });
+
   it('an idField that is not a required string', () => {
     expectProblems(
       sampleSourcesWith('schemas/category.yaml', (t) => t.replace('idField: category_id', 'idField: parent_id')),

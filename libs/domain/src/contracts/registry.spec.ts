@@ -20,7 +20,7 @@ describe('ContractRegistry with the sample catalog', () => {
     expect(ContractRegistry.validate(sampleFiles())).toEqual([]);
   });
 
-  it('lists exactly the 8 sample contracts, sorted by kind then id', () => {
+  it('lists exactly the 9 sample contracts, sorted by kind then id', () => {
     expect(registry.list()).toEqual([
       { kind: 'EntitySchema', id: 'brand', version: '1.0.0' },
       { kind: 'EntitySchema', id: 'category', version: '1.0.0' },
@@ -29,6 +29,7 @@ describe('ContractRegistry with the sample catalog', () => {
       { kind: 'RuleSet', id: 'category', version: '1.0.0' },
       { kind: 'RuleSet', id: 'product', version: '1.0.0' },
       { kind: 'Sink', id: 'opensearch-products', version: '1.0.0' },
+      { kind: 'Sink', id: 'personalize', version: '1.0.0' },
       { kind: 'View', id: 'product-detail', version: '1.0.0' },
     ]);
   });
@@ -120,6 +121,12 @@ describe('ContractRegistry with the sample catalog', () => {
       type: 'opensearch',
       source: { view: 'product-detail' },
       target: { index: 'products' },
+      docId: '{tenantId}:{entityId}',
+    });
+    expect(registry.sink('personalize')).toMatchObject({
+      type: 'webhook',
+      source: { view: 'product-detail' },
+      target: { url: { env: 'PERSONALIZE_WEBHOOK_URL' } },
       docId: '{tenantId}:{entityId}',
     });
   });
