@@ -1,11 +1,11 @@
-import type { ContractRegistry, DeployJobStore, OutboxStore, RetryPolicy, SinkContract, SinkPlugin, Stores } from '@ivm/domain';
+import type { ContractRegistry, DeployJobStore, OutboxStore, RetryPolicy, SinkPlugin, Stores } from '@ivm/domain';
 
-/** The sinks a deploy may name, resolved for this process (see SinkDirectory). */
+/** The sinks a deploy may name, as this process can reach them (SinkDirectory). */
 export interface DeploySinks {
-  /** Throws for the first sink id that is unknown (400) or not configured here (422 SINK_NOT_CONFIGURED). */
+  /** Throws for unknown sink ids (400) or the first one not configured here (422 SINK_NOT_CONFIGURED). */
   require(sinkIds: readonly string[]): void;
-  /** The contract and plugin of a configured sink; throws like `require` otherwise. */
-  resolve(sinkId: string): { readonly contract: SinkContract; readonly plugin: SinkPlugin };
+  /** The plugin of a configured sink; throws like `require` otherwise. */
+  plugin(sinkId: string): SinkPlugin;
 }
 
 /** Settings of the outbox work a deploy creates. */

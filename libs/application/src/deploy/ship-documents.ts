@@ -33,7 +33,8 @@ export async function shipDocuments(
 ): Promise<ShipReport[]> {
   const reports: ShipReport[] = [];
   for (const sinkId of sinkIds) {
-    const { contract, plugin } = deps.sinks.resolve(sinkId);
+    const contract = deps.registry.sink(sinkId);
+    const plugin = deps.sinks.plugin(sinkId);
     const shipped = new Set<string>();
     let documents = 0;
     let applied = 0;

@@ -8,11 +8,11 @@ import {
   queryView,
   type SinkPlugin,
   type Stores,
-  UnknownContractError,
 } from '@ivm/domain';
 import { ManualClock, sampleRegistry } from '@ivm/domain/testing';
 import type { DeployDeps, DeploySinks } from '../deps';
 import { createDeployServices } from '../deploy-services';
+import { SinkDirectory } from '../../sinks/sink-directory';
 import { runInline } from '../run-inline';
 import { KillSwitch, type CrashPoint } from './crash';
 import { MemorySink } from './memory-sink';
@@ -28,15 +28,10 @@ export const product = (sku: string, version = 1, extra: JsonObject = {}) => ({
   data: { sku, name: `Product ${sku}`, brand_id: 'B1', category_ids: ['C1'], price: 1000, currency: 'KRW', status: 'ACTIVE', ...extra },
 });
 
-/** Every sink of the registry, shipped through one plugin per type (all configured). */
+/** Every sink of the registry, configured, shipped through one plugin per type. */
 export function sinksOf(registry: ReturnType<typeof sampleRegistry>, plugins: ReadonlyMap<string, SinkPlugin>): DeploySinks {
-  const resolve = (sinkId: string) => {
-    const contract = registry.sink(sinkId);
-    const plugin = plugins.get(contract.type);
-    if (plugin === undefined) throw new UnknownContractError('Sink plugin', contract.type);
-    return { contract, plugin };
-  };
-  return { require: (ids) => ids.forEach(resolve), resolve };
+  const env: Record<string, string> = { OPENSEARCH_URL: 'http://opensearch.test', PERSONALIZE_WEBHOOK_URL: 'http://personalize.test/hook' };
+  return new SinkDirectory(registry, { plugins: [...plugins.values()], env: (name) => env[name] });
 }
 
 /**
