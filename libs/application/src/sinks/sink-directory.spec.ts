@@ -70,9 +70,11 @@ describe('SinkDirectory', () => {
     expect(sinks.availability('personalize')).toMatchObject({ configured: false });
   });
 
-  it('plugin() answers the plugin of a configured sink, and refuses an unconfigured or unknown one', () => {
+  it('plugin() and resolve() answer the plugin (and contract) of a configured sink, and refuses an unconfigured or unknown one', () => {
     const sinks = new SinkDirectory(registry, { plugins: [webhook, opensearch], env: envOf({ PERSONALIZE_WEBHOOK_URL: HOOK }) });
     expect(sinks.plugin('personalize')).toBe(webhook);
+    expect(sinks.resolve('personalize')).toEqual({ contract: registry.sink('personalize'), plugin: webhook });
+    expect(() => sinks.resolve('opensearch-products')).toThrow(SinkNotConfiguredError);
     expect(() => sinks.plugin('opensearch-products')).toThrow(new SinkNotConfiguredError('opensearch-products', 'OPENSEARCH_URL is not set'));
     expect(() => sinks.plugin('elastic')).toThrow(UnknownContractError);
     expect(() => sinks.availability('elastic')).toThrow(UnknownContractError);

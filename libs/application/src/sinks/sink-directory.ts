@@ -2,6 +2,7 @@ import {
   type ContractRegistry,
   InvalidDeployRequestError,
   type SinkAvailability,
+  type SinkContract,
   SinkNotConfiguredError,
   type SinkPlugin,
   UnknownContractError,
@@ -17,9 +18,10 @@ export interface SinkDirectoryOptions {
 }
 
 /** A sink as this process sees it: a configured one has its plugin. */
-type Entry =
+type Entry = { readonly contract: SinkContract } & (
   | { readonly availability: { readonly configured: true }; readonly plugin: SinkPlugin }
-  | { readonly availability: Extract<SinkAvailability, { configured: false }> };
+  | { readonly availability: Extract<SinkAvailability, { configured: false }> }
+);
 
 /**
  * Which sink contracts this process can ship to, and with which plugin. A sink is configured when
@@ -43,11 +45,14 @@ export class SinkDirectory {
       const plugin = plugins.get(sink.type);
       // The plugin first: without one, setting the variable would not help.
       if (!plugin) {
-        this.entries.set(sink.id, { availability: { configured: false, reason: `no ${sink.type} plugin in this build` } });
+        this.entries.set(sink.id, { contract: sink, availability: { configured: false, reason: `no ${sink.type} plugin in this build` } });
         continue;
       }
       const url = sinkUrl(sink, env);
-      this.entries.set(sink.id, 'url' in url ? { availability: { configured: true }, plugin } : { availability: { configured: false, ...url } });
+      this.entries.set(
+        sink.id,
+        'url' in url ? { contract: sink, availability: { configured: true }, plugin } : { contract: sink, availability: { configured: false, ...url } },
+      );
     }
   }
 
@@ -86,6 +91,15 @@ export class SinkDirectory {
     const entry = this.entry(sinkId);
     if ('plugin' in entry) return entry.plugin;
     throw new SinkNotConfiguredError(sinkId, entry.availability.reason);
+  }
+
+  /**
+   * The contract and plugin of a configured sink, what shipping needs.
+   * @throws UnknownContractError
+   * @throws SinkNotConfiguredError when the sink is not configured in this process
+   */
+  resolve(sinkId: string): { readonly contract: SinkContract; readonly plugin: SinkPlugin } {
+    return { contract: this.entry(sinkId).contract, plugin: this.plugin(sinkId) };
   }
 
   private entry(sinkId: string): Entry {
