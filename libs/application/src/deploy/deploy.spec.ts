@@ -107,7 +107,7 @@ describe('deploy: validation and idempotency', () => {
     });
     await expect(w.api.createDeploy({ tenantId: T, body: { records: [brand('B1', 'Acme')], ship: { mode: 'async', sinks: ['nope'] } } })).rejects.toMatchObject(
       {
-        code: 'UNKNOWN_CONTRACT',
+        code: 'INVALID_DEPLOY_REQUEST',
       },
     );
     await w.api.createDeploy({ tenantId: T, body: { records: [brand('B2', 'Other')] } });
