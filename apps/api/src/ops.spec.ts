@@ -33,6 +33,10 @@ describe('health, readiness, metrics, OpenAPI', () => {
     expect(operations.sort()).toEqual(
       [
         'GET /healthz',
+        'GET /v1/admin/outbox',
+        'GET /v1/tenants/{tenant}/deploys/{jobId}',
+        'POST /v1/admin/outbox/{taskId}/redrive',
+        'POST /v1/tenants/{tenant}/deploys',
         'GET /readyz',
         'GET /metrics',
         'GET /v1/contracts',

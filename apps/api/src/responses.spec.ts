@@ -48,6 +48,14 @@ describe('response schemas', () => {
         'POST /v1/tenants/:tenant/changesets 201: /changes/*/after',
         'POST /v1/tenants/:tenant/changesets 201: /changes/*/before',
         'POST /v1/tenants/:tenant/slicing 200: /cutoverSkipped',
+        // A job has an error only when it failed or a DEAD task holds it up; a task only after a failed attempt.
+        'GET /v1/admin/outbox 200: /tasks/*/lastError',
+        'GET /v1/tenants/:tenant/deploys/:jobId 200: /error',
+        'GET /v1/tenants/:tenant/deploys/:jobId 200: /tasks/*/lastError',
+        'POST /v1/tenants/:tenant/deploys 200: /error',
+        'POST /v1/tenants/:tenant/deploys 200: /tasks/*/lastError',
+        'POST /v1/tenants/:tenant/deploys 202: /error',
+        'POST /v1/tenants/:tenant/deploys 202: /tasks/*/lastError',
         'POST /v1/tenants/:tenant/slicing 200: /fromVersion',
       ].sort(),
     );

@@ -1,5 +1,5 @@
 import { type RouteDoc } from './openapi';
-import { brandDoc, KEY, OTHER_KEY, productDoc, rawPath, TENANT } from './testing/http-harness';
+import { ADMIN_KEY, brandDoc, KEY, OTHER_KEY, productDoc, rawPath, TENANT } from './testing/http-harness';
 import { useTestApi } from './testing/use-test-api';
 
 const api = useTestApi();
@@ -52,6 +52,12 @@ const CASES: Readonly<Record<string, RouteCase>> = {
       nothing: 201,
     },
   },
+  'POST /v1/tenants/:tenant/deploys': {
+    body: { records: [{ entityType: 'brand', entityId: 'T-DEP', version: 1, data: brandDoc('T-DEP', 'Intruder') }] },
+    written: { look: () => status(api.request('GET', rawPath('brand', 'T-DEP', 'latest'))), nothing: 404 },
+  },
+  // The job the owner's POST above created (the test API numbers its jobs).
+  'GET /v1/tenants/:tenant/deploys/:jobId': { params: { jobId: 'job-1' } },
   'POST /v1/tenants/:tenant/slicing': {
     body: { entityType: 'brand', entityId: 'T-SL', version: 1, mode: 'FULL' },
     written: { look: async () => (await api.request('GET', `/v1/tenants/${TENANT}/slices/brand/T-SL`)).body, nothing: { version: 1, slices: {} } },
@@ -113,6 +119,25 @@ describe('tenancy over every route, as the server registered them', () => {
       // The same request with the owner's key goes through: the refusals above were about the key, not the request.
       const owner = await ask(KEY);
       expect([name, owner.status >= 200 && owner.status < 300]).toEqual([name, true]);
+    }
+  });
+
+  it('answers the admin routes with 403 for a tenant key and 401 for no key or an unknown key', async () => {
+    const adminRoutes = api.routes.filter((route) => route.auth === 'admin');
+    expect(adminRoutes.map(nameOf).sort()).toEqual(['GET /v1/admin/outbox', 'POST /v1/admin/outbox/:taskId/redrive']);
+    for (const route of adminRoutes) {
+      const name = nameOf(route);
+      const path = route.url.replace(':taskId', 'nope');
+      for (const [key, status, code] of [
+        [KEY, 403, 'FORBIDDEN'],
+        [null, 401, 'UNAUTHENTICATED'],
+        ['not-a-key', 401, 'UNAUTHENTICATED'],
+      ] as const) {
+        const answer = await api.request(route.method.toUpperCase(), path, { key });
+        expect([name, key, answer.status, (answer.body as { error: { code: string } }).error.code]).toEqual([name, key, status, code]);
+      }
+      const admin = await api.request(route.method.toUpperCase(), path, { key: ADMIN_KEY });
+      expect([name, admin.status]).toEqual([name, route.method === 'get' ? 200 : 404]);
     }
   });
 

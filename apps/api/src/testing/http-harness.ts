@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import { createDynamoStores, type DynamoClientLike, type RequestCounter } from '@ivm/adapters-dynamodb';
 import { startTestDynamo, type TestDynamo } from '@ivm/adapters-dynamodb/testing';
 import { loadContractRegistry } from '@ivm/adapters-fs';
-import { createIvmServices } from '@ivm/application';
-import { type ContractRegistry, type Stores } from '@ivm/domain';
+import { createDeployServices, createIvmServices, type DeployServices } from '@ivm/application';
+import { type ContractRegistry, createInMemoryDeploys, type InMemoryDeploys, retryPolicy, type Stores } from '@ivm/domain';
 import { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createMetrics } from '../metrics';
 import { registeredRoutes, type RouteDoc } from '../openapi';
@@ -15,6 +15,12 @@ export const TENANT = 'acme';
 export const KEY = 'acme-key';
 export const OTHER_TENANT = 'globex';
 export const OTHER_KEY = 'globex-key';
+/** May call the admin routes (IVM_ADMIN_KEYS); no tenant's key. */
+export const ADMIN_KEY = 'admin-key';
+/** The lease of the tasks the test API creates. */
+export const TEST_LEASE_MS = 30_000;
+/** Retries of the test API's tasks are claimable at once, so a test plays every attempt without waiting. */
+export const TEST_RETRY_POLICY = retryPolicy({ baseDelayMs: 0, maxDelayMs: 0, conflictDelayMs: 0 });
 /** The sample catalog's contracts. */
 export const CONTRACTS_DIR = resolve(__dirname, '../../../../contracts');
 
@@ -34,6 +40,8 @@ export interface RequestOptions {
   readonly contentType?: string;
   /** API key; `null` sends none. Default: the acme tenant's key. */
   readonly key?: string | null;
+  /** More request headers (e.g. `idempotency-key`). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface TestApi {
@@ -53,6 +61,10 @@ export interface TestApi {
    * tables with it.
    */
   readonly dynamo: TestDynamo;
+  /** The outbox and deploy jobs under the API (in memory, on the system clock: the deploy routes' own stores). */
+  readonly deploys: InMemoryDeploys;
+  /** The deploy use cases and task handlers the API runs (a test plays the worker with them). */
+  readonly deployServices: DeployServices;
   request(method: string, path: string, options?: RequestOptions): Promise<Answer>;
   /**
    * Fields the routes returned that their response schema does not declare (so the serializer
@@ -107,14 +119,28 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   let app: FastifyInstance | undefined;
   let undeclared: string[] = [];
   let address: string;
+  const services = createIvmServices({ registry, stores, sinks: sinkOptions((name) => options.env?.[name]) });
+  const deploys = createInMemoryDeploys({ now: () => Date.now() });
+  let jobs = 0;
+  const deployServices = createDeployServices({
+    registry,
+    stores,
+    ...deploys,
+    sinks: services.sinks,
+    settings: { leaseMs: TEST_LEASE_MS, maxAttempts: 3, retry: TEST_RETRY_POLICY },
+    owner: 'test-api',
+    newJobId: () => `job-${++jobs}`,
+  });
   try {
     app = buildServer({
-      services: createIvmServices({ registry, stores, sinks: sinkOptions((name) => options.env?.[name]) }),
+      services,
+      deploys: deployServices,
       config: {
         apiKeys: new Map([
           [KEY, TENANT],
           [OTHER_KEY, OTHER_TENANT],
         ]),
+        adminKeys: new Set([ADMIN_KEY]),
         bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
       },
       ...(options.logger ? { logger: options.logger } : {}),
@@ -143,8 +169,10 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     routes: registeredRoutes(server),
     tablePrefix: dynamo.tablePrefix,
     dynamo,
+    deploys,
+    deployServices,
     async request(method, path, request = {}) {
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = { ...request.headers };
       const key = request.key === undefined ? KEY : request.key;
       if (key !== null) headers['authorization'] = `Bearer ${key}`;
       let body: string | undefined;
