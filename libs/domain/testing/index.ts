@@ -3,3 +3,4 @@ export * from './property-params';
 export * from './catalog-world';
 export * from './store-contract';
 export * from './scheduled-stores';
+export * from './ship-world';
