@@ -5,3 +5,4 @@ export * from './store-contract';
 export * from './scheduled-stores';
 export * from './manual-clock';
 export * from './outbox-contract';
+export * from './ship-world';

@@ -3,8 +3,8 @@ import type { SinkContract } from '../contracts/model';
 
 /**
  * One document operation for an external sink. `version` is the entity version the document was
- * built from; `revision` orders every change of this one document (see the glossary of
- * `sinks/document-revision.ts`): a sink applies an operation only over a lower revision, so a
+ * built from; `revision` orders every change of this one document (the entity head's revision,
+ * read with the document by `readShippedState`, see docs/deploys.md): a sink applies an operation only over a lower revision, so a
  * stale or replayed write never overwrites a newer one, also after a join target changed the
  * document at the same entity version.
  */

@@ -70,9 +70,9 @@ describe('slicing with the raw record the caller just stored (no read-back)', ()
   });
 });
 
-describe('cutover', () => {
-  const view = (w: ReturnType<typeof engineSetup>) => queryView(w.registry, w.stores, { tenantId: T, viewId: 'product-detail', entityId: 'P1' });
+const view = (w: ReturnType<typeof engineSetup>) => queryView(w.registry, w.stores, { tenantId: T, viewId: 'product-detail', entityId: 'P1' });
 
+describe('cutover', () => {
   it('moves the active version to the sliced one with one head commit, then is a no-op', async () => {
     const w = engineSetup();
     await w.put('product', 'P1', 1, product('P1'));
@@ -184,6 +184,43 @@ describe('cutover', () => {
     expect(raced).toBe(true);
     expect(result).toMatchObject({ cutover: true, moved: true, activeVersion: 2 });
     expect(w.stores.index.all(T).map((e) => e.indexKey)).toEqual(['IDX#brand#B2#product', 'IDX#category#C1#product']);
-    expect((await w.stores.heads.get(T, 'product#P1'))?.revision).toBe(4);
+    // Slicings 1 and 2, the racer's commit, the cutover, and the revision move after the removal of B1's entry.
+    expect((await w.stores.heads.get(T, 'product#P1'))?.revision).toBe(5);
+  });
+});
+
+describe('index entries and a lost commit', () => {
+  it('a slicing that loses its commit to a cutover has removed no entry the winner needs, so a rename in between still reaches the product', async () => {
+    const w = engineSetup();
+    await w.put('brand', 'B1', 1, { brand_id: 'B1', name: 'Acme' });
+    await w.incremental('brand#B1', 0, 1);
+    await w.put('product', 'P1', 1, product('P1'));
+    await w.incremental('product#P1', 0, 1, { cutover: false });
+    await w.put('product', 'P1', 2, product('P1', { brand_id: 'B2' }));
+    // Version 2 (moving to B2, no cutover) is sliced; just before its commit, version 1 is cut over and B1 renamed.
+    let paused = false;
+    const heads: HeadStore = {
+      get: (t, k) => w.stores.heads.get(t, k),
+      getMany: (t, k) => w.stores.heads.getMany(t, k),
+      commit: async (t, k, revision, state) => {
+        if (!paused) {
+          paused = true;
+          expect(await w.engine.cutover(T, 'product#P1', 1)).toMatchObject({ moved: true });
+          await w.put('brand', 'B1', 2, { brand_id: 'B1', name: 'Acme 2' });
+          expect((await w.incremental('brand#B1', 1, 2)).fanout).toEqual(['product#P1']);
+        }
+        return w.stores.heads.commit(t, k, revision, state);
+      },
+    };
+    const result = await new SlicingEngine(w.registry, { ...w.stores, heads }).slice({
+      tenantId: T,
+      entityKey: 'product#P1',
+      version: 2,
+      mode: 'INCREMENTAL',
+      cutover: false,
+    });
+    expect(result).toMatchObject({ slicedVersion: 2, activeVersion: 1 });
+    expect((await view(w)).data).toMatchObject({ brand_id: 'B1', brand_name: 'Acme 2' });
+    expect(w.stores.index.all(T).map((e) => e.indexKey)).toEqual(['IDX#brand#B1#product', 'IDX#brand#B2#product', 'IDX#category#C1#product']);
   });
 });

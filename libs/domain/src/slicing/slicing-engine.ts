@@ -161,11 +161,13 @@ export class SlicingEngine {
         slices,
       });
       const item: RebuildItem = { ruleSet, entityKey: request.entityKey, version: request.version, specs: plan.specs, base: head.sliced, raw: plan.raw };
-      const { outcome, next, index } = await this.rebuildAndIndex(request.tenantId, head, item, (slices) => nextState(head, setOf(slices), cutover));
-      if (!(await this.commit(request.tenantId, head, next))) {
-        lost = index;
+      const { outcome, next, index, removals } = await this.rebuildAndIndex(request.tenantId, head, item, (slices) => nextState(head, setOf(slices), cutover));
+      const revision = await this.commitAt(request.tenantId, head, next);
+      if (revision === undefined) {
+        lost = { added: index.added, removed: [] };
         continue;
       }
+      await this.removeAfterCommit(request.tenantId, ruleSet, request.entityKey, revision, next, removals);
       const fanout = plan.targets.length === 0 ? NO_FANOUT : await this.fanOut(request.tenantId, plan.targets);
       const { slices: _slices, known: _known, outdated: _outdated, ...lists } = outcome;
       return {
@@ -208,10 +210,12 @@ export class SlicingEngine {
       if (refused) return { ...outcome, cutover: false, moved: false, cutoverSkipped: refused };
       const sliced = head.sliced as SliceSet;
       const next: SlicingState = { sliced, active: sliced };
-      const index = await this.moveIndex(tenantId, { ruleSet, entityKey, before: head, after: next, known: new Map() });
-      if (await this.stores.heads.commit(tenantId, entityKey, head.revision, next))
+      const index = await this.addIndex(tenantId, { ruleSet, entityKey, before: head, after: next, known: new Map() });
+      if (await this.stores.heads.commit(tenantId, entityKey, head.revision, next)) {
+        await this.removeAfterCommit(tenantId, ruleSet, entityKey, head.revision + 1, next, index.removed);
         return { ...outcome, cutover: true, moved: true, indexRemoved: index.removed, activeVersion: version };
-      await reconcileIndex(this.stores, tenantId, ruleSet, entityKey, index, await this.stores.heads.get(tenantId, entityKey));
+      }
+      await reconcileIndex(this.stores, tenantId, ruleSet, entityKey, { added: index.added, removed: [] }, await this.stores.heads.get(tenantId, entityKey));
     }
     throw new ConcurrencyConflictError(`${entityKey}: the head kept changing under ${MAX_COMMIT_ATTEMPTS} attempts to cut over to version ${version}`);
   }
@@ -352,33 +356,38 @@ export class SlicingEngine {
       const base = head.sliced !== undefined && head.sliced.version <= version ? head.sliced : undefined;
       const specs = ruleSet.slices.filter((s) => wanted.has(s.type));
       const item: RebuildItem = { ruleSet, entityKey, version, specs, base, ...latestIf(head, version) };
-      const { outcome, next, index } = await this.rebuildAndIndex(tenantId, head, item, (slices) =>
+      const { outcome, next, index, removals } = await this.rebuildAndIndex(tenantId, head, item, (slices) =>
         nextState(head, { version, slices }, options.cutover === true),
       );
-      if (await this.commit(tenantId, head, next)) return outcome;
-      await reconcileIndex(this.stores, tenantId, ruleSet, entityKey, index, await this.stores.heads.get(tenantId, entityKey));
+      const revision = await this.commitAt(tenantId, head, next);
+      if (revision !== undefined) {
+        await this.removeAfterCommit(tenantId, ruleSet, entityKey, revision, next, removals);
+        return outcome;
+      }
+      await reconcileIndex(this.stores, tenantId, ruleSet, entityKey, { added: index.added, removed: [] }, await this.stores.heads.get(tenantId, entityKey));
     }
     throw headKeptChanging(entityKey, version);
   }
 
   /**
-   * Rebuilds one entity version and moves the index with it: once its slices without joins are
-   * built (before any join target is read) the index is brought to the state `stateOf` gives
-   * for them, so a join target changing from then on finds this entity; a racing writer that
-   * settled an index source otherwise is followed afterwards. Returns the state to commit.
+   * Rebuilds one entity version and adds the index entries of its new state: once its slices
+   * without joins are built (before any join target is read) the entries of the state `stateOf`
+   * gives for them are added, so a join target changing from then on finds this entity; a racing
+   * writer that settled an index source otherwise is followed afterwards. Returns the state to
+   * commit and the entries to remove once it is committed (see `removeAfterCommit`).
    */
   private async rebuildAndIndex(
     tenantId: string,
     head: EntityHead,
     item: RebuildItem,
     stateOf: (slices: Record<string, SliceRef>) => SlicingState,
-  ): Promise<{ outcome: RebuildOutcome; next: SlicingState; index: IndexChange }> {
+  ): Promise<{ outcome: RebuildOutcome; next: SlicingState; index: IndexChange; removals: IndexEntry[] }> {
     let provisional: SlicingState = head;
     let index = NO_INDEX_CHANGE;
     const [outcome] = (await rebuildItems(this.stores, tenantId, [item], {
       beforeJoins: async ([p]) => {
         provisional = stateOf((p as Provisional).slices);
-        index = await this.moveIndex(tenantId, {
+        index = await this.addIndex(tenantId, {
           ruleSet: item.ruleSet,
           entityKey: item.entityKey,
           before: head,
@@ -388,20 +397,48 @@ export class SlicingEngine {
       },
     })) as [RebuildOutcome];
     const next = stateOf(outcome.slices);
-    const settled = await this.moveIndex(tenantId, {
+    const settled = await this.addIndex(tenantId, {
       ruleSet: item.ruleSet,
       entityKey: item.entityKey,
       before: provisional,
       after: next,
       known: outcome.known,
     });
-    return { outcome, next, index: merge(index, settled) };
+    // Removed by the head → provisional step and not added back by the provisional → next one, or removed by that one.
+    const readded = new Set(settled.added.map(entryId));
+    const removals = [...settled.removed, ...index.removed.filter((e) => !readded.has(entryId(e)))];
+    return { outcome, next, index: merge(index, settled), removals };
   }
 
-  private async moveIndex(tenantId: string, transition: IndexTransition): Promise<IndexChange> {
-    const [change] = await indexChanges(this.stores.slices, tenantId, [transition]);
-    await applyIndexChanges(this.stores.index, tenantId, [change as IndexChange]);
-    return change as IndexChange;
+  /** The index change of a transition, of which only the additions are written now (removals wait for the commit). */
+  private async addIndex(tenantId: string, transition: IndexTransition): Promise<IndexChange> {
+    const [change] = (await indexChanges(this.stores.slices, tenantId, [transition])) as [IndexChange];
+    if (change.added.length > 0) await this.stores.index.add(tenantId, change.added);
+    return change;
+  }
+
+  /**
+   * Removes the entries the committed state no longer gives. Only now: an entry removed before
+   * the commit would be missing while the head still stands for it, and if the commit is lost to
+   * a writer whose state needs it (a cutover keeping the former active version, say), a join
+   * target changing meanwhile would miss this entity. The revision is then moved once more, so a
+   * writer that read the committed state and added one of these entries again loses its commit
+   * and re-runs (adding it again); if another writer committed first, the entries its state gives
+   * are put back. A crash in between leaves extra entries: a fan-out visits the entity for
+   * nothing, but misses no parent.
+   */
+  private async removeAfterCommit(
+    tenantId: string,
+    ruleSet: RuleSetContract,
+    entityKey: string,
+    revision: number,
+    state: SlicingState,
+    removals: readonly IndexEntry[],
+  ): Promise<void> {
+    if (removals.length === 0) return;
+    await this.stores.index.remove(tenantId, removals);
+    if (await this.stores.heads.commit(tenantId, entityKey, revision, state)) return;
+    await reconcileIndex(this.stores, tenantId, ruleSet, entityKey, { added: [], removed: removals }, await this.stores.heads.get(tenantId, entityKey));
   }
 
   /** What a slicing of a version not older than the newest sliced one builds, from which raw record. */
@@ -460,8 +497,13 @@ export class SlicingEngine {
 
   /** Commits the state unless it is the head's already; false when another writer moved the head first. */
   private async commit(tenantId: string, head: EntityHead, next: SlicingState): Promise<boolean> {
-    if (sameSliceSet(head.sliced, next.sliced) && sameSliceSet(head.active, next.active)) return true;
-    return this.stores.heads.commit(tenantId, head.entityKey, head.revision, next);
+    return (await this.commitAt(tenantId, head, next)) !== undefined;
+  }
+
+  /** `commit`, answering the head's revision afterwards (undefined: lost). */
+  private async commitAt(tenantId: string, head: EntityHead, next: SlicingState): Promise<number | undefined> {
+    if (sameSliceSet(head.sliced, next.sliced) && sameSliceSet(head.active, next.active)) return head.revision;
+    return (await this.stores.heads.commit(tenantId, head.entityKey, head.revision, next)) ? head.revision + 1 : undefined;
   }
 
   /**
@@ -612,6 +654,8 @@ export class SlicingEngine {
     return { written, lost, outdated };
   }
 }
+
+const entryId = (e: IndexEntry): string => `${e.indexKey}\u0000${e.entityKey}`;
 
 function merge(a: IndexChange, b: IndexChange): IndexChange {
   if (b === NO_INDEX_CHANGE) return a;
