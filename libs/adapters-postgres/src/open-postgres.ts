@@ -52,7 +52,11 @@ export async function openPostgres(config: PostgresConfig): Promise<PostgresDepl
     throw error;
   }
   const db = new Database(pool, config.preparedStatements ?? true);
-  const wakeups = new PgTaskWakeups(() => new Client(connection), { enabled: config.listen ?? true, ...(config.onError ? { onError: config.onError } : {}) });
+  const listenConnection = { ...connection, application_name: `${connection.application_name}:listen` };
+  const wakeups = new PgTaskWakeups(() => new Client(listenConnection), {
+    enabled: config.listen ?? true,
+    ...(config.onError ? { onError: config.onError } : {}),
+  });
   let closing: Promise<void> | undefined;
   return {
     outbox: new PgOutboxStore(db),

@@ -7,9 +7,9 @@ import { testServer } from './test-server';
 
 export { startTestServer, testServer, TEST_SERVER_SETTINGS, TEST_SERVER_URL_VARIABLE, type TestServer } from './test-server';
 
-/** Runs `body` with a pool of its own on `connectionString`, ended afterwards. */
-export async function withPgPool<T>(connectionString: string, body: (pool: Pool) => Promise<T>): Promise<T> {
-  const pool = new Pool({ connectionString, max: 2 });
+/** Runs `body` with a pool of its own (`size` connections) on `connectionString`, ended afterwards. */
+export async function withPgPool<T>(connectionString: string, body: (pool: Pool) => Promise<T>, size = 2): Promise<T> {
+  const pool = new Pool({ connectionString, max: size });
   try {
     return await body(pool);
   } finally {
