@@ -1,0 +1,45 @@
+import type { TaskHandlers } from '@ivm/application';
+import pino from 'pino';
+import { ConfigError, loadWorkerConfig, type WorkerConfig } from './config';
+import { runWorkerProcess, type OrchestrationStores } from './process';
+
+/** The worker process: config → handlers → stores → runtime, health and metrics; SIGTERM/SIGINT shut it down gracefully. */
+async function main(): Promise<void> {
+  const config = readConfigOrExit();
+  const logger = pino({ level: config.logLevel });
+  const handlers = deployHandlers(config);
+  const stores = await openOrchestrationStores(config);
+  await runWorkerProcess({ config, stores, handlers, logger });
+}
+
+/**
+ * The deploy task handlers (COMPILE_TASK, SHIP_TASK) this process runs: wire `deployTaskHandlers`
+ * from @ivm/application here, on DynamoDB at `config.dynamoEndpoint`, enqueueing follow-ups
+ * with `config.maxAttempts`.
+ */
+function deployHandlers(config: WorkerConfig): TaskHandlers {
+  void config;
+  throw new Error('the deploy task handlers are not wired into the worker yet (deployHandlers in apps/worker/src/main.ts)');
+}
+
+async function openOrchestrationStores(config: WorkerConfig): Promise<OrchestrationStores> {
+  void config;
+  throw new Error('PostgreSQL is not wired yet');
+}
+
+function readConfigOrExit(): WorkerConfig {
+  try {
+    return loadWorkerConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Invalid configuration: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
