@@ -1,1 +1,10 @@
-module.exports = { ...require('../../jest.preset.js'), displayName: 'worker', rootDir: __dirname, testTimeout: 60_000 };
+const preset = require('../../jest.preset.js');
+
+module.exports = {
+  ...preset,
+  displayName: 'worker',
+  rootDir: __dirname,
+  testTimeout: 60_000,
+  transform: { ...preset.transform, '^.+/node_modules/effect/.+\\.js$': '<rootDir>/jest.effect-transform.js' },
+  transformIgnorePatterns: ['/node_modules/(?!effect/)'],
+};

@@ -4,7 +4,7 @@ import { LeaseLostError, type ClaimedTask, type FencedResult, type Lease } from 
 /** One attempt this worker holds: running, or run and waiting for its settlement to be written. */
 export interface HeldLease {
   readonly claimed: ClaimedTask;
-  /** Aborted when the lease is lost (a fenced heartbeat, or no renewal for a whole lease). */
+  /** The run's signal: aborted when the lease is lost (a fenced heartbeat, no renewal for a whole lease) or the worker stops. */
   readonly lost: AbortController;
   /** Monotonic local time (ms) until which the last claim or heartbeat is known to hold the lease. */
   heldUntil: number;

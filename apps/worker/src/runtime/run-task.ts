@@ -41,15 +41,23 @@ export function outcomeLabel(settlement: Settlement, fenced: boolean): TaskOutco
 }
 
 /**
- * Runs the handler as an Effect. Its signal aborts when the lease is lost (the registry's
- * controller) or when the fiber is interrupted (shutdown past the grace period): Effect hands
- * `tryPromise` a signal tied to interruption, so both reach the handler as one signal.
+ * Runs the handler as an Effect. Its signal aborts when the lease is lost (see LeaseRegistry) or
+ * when the fiber is interrupted (a stop past the grace period). One AbortController per run: a
+ * zero-argument `tryPromise` makes Effect skip its own, and `AbortSignal.any` is avoided on
+ * purpose (it costs more than the rest of a no-op run together).
  */
 export function runHandler(handler: TaskHandler, held: HeldLease): Effect.Effect<FollowUp | undefined, unknown> {
-  return Effect.tryPromise({
-    try: (interrupted) => handler.run(held.claimed, AbortSignal.any([interrupted, held.lost.signal])),
-    catch: (thrown) => thrown,
-  });
+  return Effect.tryPromise({ try: () => handler.run(held.claimed, held.lost.signal), catch: (thrown) => thrown }).pipe(
+    Effect.onInterrupt(() => Effect.sync(() => held.lost.abort(new WorkerStoppingError(held.claimed.task.taskId)))),
+  );
+}
+
+/** The abort reason a run sees when the worker stops before it finished (its lease is released). */
+export class WorkerStoppingError extends Error {
+  constructor(taskId: string) {
+    super(`the worker is stopping: task ${taskId} is released unfinished`);
+    this.name = 'WorkerStoppingError';
+  }
 }
 
 // A handler's throw is the failure itself; a defect (a bug in the runtime path) is kept as thrown.

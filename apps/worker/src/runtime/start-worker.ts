@@ -90,7 +90,8 @@ function worker(
     const demand = new Demand();
     const wake = yield* Latch.make(false);
     const settle = makeSettler(outbox, { batchSize: settings.settleBatchSize, flushMs: settings.settleFlushMs, onBatch: deps.onSettleBatch });
-    const counts = { settled: 0 };
+    // A slot is busy while its handler runs; the settlement that follows waits for its batch without holding the slot.
+    const counts = { settled: 0, running: 0 };
     const tasks = yield* FiberSet.make<void, never>();
     const announce = (count: number): void => {
       demand.announce(count);
@@ -108,15 +109,20 @@ function worker(
       );
     }
     const runTask = (held: HeldLease, sentAt: number): Effect.Effect<void> =>
-      runOne(deps, held, sentAt, settle, context, () => {
-        leases.remove(held.claimed.lease);
-        counts.settled += 1;
-        metrics.inFlight(leases.size);
-        wake.openUnsafe();
+      runOne(deps, held, sentAt, settle, context, {
+        ran: () => {
+          counts.running -= 1;
+          wake.openUnsafe();
+        },
+        settled: () => {
+          leases.remove(held.claimed.lease);
+          counts.settled += 1;
+          metrics.inFlight(leases.size);
+        },
       });
     const claimLoop = Effect.gen(function* () {
       for (;;) {
-        const idle = settings.concurrency - leases.size;
+        const idle = settings.concurrency - counts.running;
         if (!demand.due(idle)) {
           yield* wake.await;
           yield* wake.close;
@@ -134,6 +140,7 @@ function worker(
               return false;
             }
             demand.finish(limit, claimed.value.length);
+            counts.running += claimed.value.length;
             for (const task of claimed.value) yield* FiberSet.run(tasks, runTask(leases.add(task, sentAt), sentAt));
             metrics.inFlight(leases.size);
             return true;
@@ -174,7 +181,14 @@ function announcePoll(demand: Demand, wake: Latch.Latch): void {
 }
 
 // One run: the handler (interruptible), then its settlement (not: a finished run's outcome is always written if the store answers).
-function runOne(deps: WorkerDeps, held: HeldLease, sentAt: number, settle: Settle, context: LoopContext, done: () => void): Effect.Effect<void> {
+function runOne(
+  deps: WorkerDeps,
+  held: HeldLease,
+  sentAt: number,
+  settle: Settle,
+  context: LoopContext,
+  done: { readonly ran: () => void; readonly settled: () => void },
+): Effect.Effect<void> {
   const { claimed } = held;
   const { logger, metrics, settings } = context;
   return Effect.uninterruptibleMask((restore) =>
@@ -182,6 +196,7 @@ function runOne(deps: WorkerDeps, held: HeldLease, sentAt: number, settle: Settl
       const type = claimed.task.type;
       metrics.claimToStart(type, (claimed.waitedMs + (performance.now() - sentAt)) / 1_000);
       const result = yield* Effect.exit(restore(runHandler(handlerFor(deps.handlers, claimed), held)));
+      done.ran();
       if (Exit.hasInterrupts(result)) return; // stopped past the grace period: the lease is released by the stop sequence
       const settlement = settlementOf(claimed, handlerFor(deps.handlers, claimed), result, settings.retry, (err) =>
         logger.error({ err, taskId: claimed.task.taskId }, 'onFinalFailure threw: the failure is settled without its job steps'),
@@ -197,7 +212,7 @@ function runOne(deps: WorkerDeps, held: HeldLease, sentAt: number, settle: Settl
           'settlement not written: the lease will expire and the reaper returns the task',
         );
       }
-      done();
+      done.settled();
     }),
   );
 }
