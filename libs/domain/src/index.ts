@@ -29,3 +29,8 @@ export { joinView, type ViewResult } from './views/join-view';
 export { queryView, readEffectiveSlices, sliceSetAt, type QueryViewInput } from './views/query-view';
 export * from './memory/in-memory-stores';
 export { sinkDocId, sinkOperation, type ShippedState } from './sinks/sink-operations';
+export { createInMemoryDeploys, type InMemoryDeploys } from './memory/in-memory-deploys';
+export { InMemoryOutboxStore } from './memory/in-memory-outbox';
+export { InMemoryDeployJobStore } from './memory/in-memory-deploy-jobs';
+export { InMemoryTaskWakeups } from './memory/in-memory-wakeups';
+export { InMemoryDeployState } from './memory/in-memory-deploy-state';

@@ -81,6 +81,44 @@ export function redriveTask(task: OutboxTask, nowMs: number): OutboxTask {
   return { ...task, status: 'PENDING', attempt: 0, runAfter: nowMs };
 }
 
+/**
+ * RUNNING → PENDING, claimable at once, the attempt not counted: the worker gave the task back
+ * unfinished (graceful shutdown), so the attempt did not fail and must not eat the budget.
+ */
+export function releaseTask(task: OutboxTask, nowMs: number): OutboxTask {
+  assertTaskTransition(task.status, 'PENDING');
+  return { ...released(task), status: 'PENDING', attempt: Math.max(0, task.attempt - 1), runAfter: nowMs };
+}
+
+/** An attempt's outcome as a store persists it (the outbox port's Settlement without lease and follow-up). */
+export type TaskSettlement =
+  | { readonly kind: 'OK' }
+  | { readonly kind: 'RETRY'; readonly delayMs: number; readonly error: TaskError }
+  | { readonly kind: 'FAILED' | 'DEAD'; readonly error: TaskError };
+
+/**
+ * The task after its current attempt settles (the store has checked the fencing token, so the
+ * holder on record is the caller). RETRY waits `delayMs` of the store's clock; a RETRY of the
+ * last attempt ends DEAD instead — the store keeps the budget, as the reaper does, so no caller
+ * can loop a task forever.
+ */
+export function settleTask(task: OutboxTask, settlement: TaskSettlement, nowMs: number): OutboxTask {
+  const holder = task.leaseOwner ?? '';
+  switch (settlement.kind) {
+    case 'OK':
+      return completeTask(task, holder);
+    case 'RETRY':
+      checkDuration('delayMs', settlement.delayMs);
+      return task.attempt >= task.maxAttempts
+        ? markTaskDead(task, holder, settlement.error)
+        : retryTask(task, holder, nowMs + settlement.delayMs, settlement.error);
+    case 'FAILED':
+      return failTask(task, holder, settlement.error);
+    case 'DEAD':
+      return markTaskDead(task, holder, settlement.error);
+  }
+}
+
 /** Settles a RUNNING task with the outcome of its run (see `nextOutcome`) at the store's time `nowMs`. */
 export function applyOutcome(task: OutboxTask, owner: string, outcome: Outcome, nowMs: number): OutboxTask {
   switch (outcome.kind) {
@@ -99,4 +137,14 @@ function assertLeaseHolder(task: OutboxTask, owner: string): void {
 
 function released(task: OutboxTask): OutboxTask {
   return { ...task, leaseOwner: null, leaseUntil: null };
+}
+
+/** Store arguments are checked alike by every store: a limit is an integer ≥ 0. */
+export function checkCount(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be an integer ≥ 0, got ${value}`);
+}
+
+/** Store arguments are checked alike by every store: a duration is a finite number of milliseconds ≥ 0. */
+export function checkDuration(name: string, value: number): void {
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a duration ≥ 0 ms, got ${value}`);
 }

@@ -97,6 +97,30 @@ export function newOutboxTask(input: NewOutboxTask): OutboxTask {
   };
 }
 
+/** What identifies a task to enqueue: the outbox port's TaskSpec (its id derived by the caller with `outboxTaskId`). */
+export interface TaskToEnqueue {
+  readonly taskId: string;
+  readonly type: TaskType;
+  readonly payload: TaskPayload;
+  readonly maxAttempts: number;
+}
+
+/**
+ * The PENDING task a store inserts for a spec, claimable at once (`createdAt` = `runAfter` = the
+ * store's now). Checked like `newOutboxTask` (references only, a SHIP_TASK names a sink,
+ * maxAttempts ≥ 1) before anything is written, so both stores refuse the same specs.
+ */
+export function taskFromSpec(spec: TaskToEnqueue, nowMs: number): OutboxTask {
+  if (typeof spec.taskId !== 'string' || spec.taskId.length === 0) {
+    throw new InvalidOutboxPayloadError([{ path: '/taskId', message: 'must be a non-empty string' }]);
+  }
+  if (!(TASK_TYPES as readonly string[]).includes(spec.type)) {
+    throw new InvalidOutboxPayloadError([{ path: '/type', message: `must be one of ${TASK_TYPES.join(', ')}` }]);
+  }
+  const task = newOutboxTask({ type: spec.type, payload: spec.payload, createdAt: nowMs, maxAttempts: spec.maxAttempts });
+  return { ...task, taskId: spec.taskId };
+}
+
 const PAYLOAD_KEYS: readonly string[] = ['tenantId', 'jobId', 'entities', 'sinkIds'];
 const ENTITY_KEYS: readonly string[] = ['entityKey', 'version'];
 

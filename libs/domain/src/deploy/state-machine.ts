@@ -78,3 +78,22 @@ export function transition(job: DeployJob, to: DeployState, at: number, error?: 
   const transitions = [...job.transitions, { state: to, at }];
   return error === undefined ? { ...job, state: to, transitions } : { ...job, state: to, transitions, error };
 }
+
+/** One move a caller asks for: the outbox port's JobStep without the job's name. */
+export interface DeployStep {
+  readonly from: DeployState;
+  readonly to: DeployState;
+  /** Required exactly when `to` is FAILED. */
+  readonly error?: DeployJobError;
+}
+
+/**
+ * A step applied by a store: moved when the job is in `from`; skipped (`applied: false`) when it
+ * is already in `to`, because an earlier attempt applied it before crashing; anything else is
+ * IllegalStateTransitionError, and the store rolls back the operation the step belongs to.
+ */
+export function stepDeployJob(job: DeployJob, step: DeployStep, at: number): { readonly job: DeployJob; readonly applied: boolean } {
+  if (job.state === step.from) return { job: transition(job, step.to, at, step.error), applied: true };
+  if (job.state === step.to) return { job, applied: false };
+  throw new IllegalStateTransitionError(`DeployJob (step ${step.from} → ${step.to})`, job.state, step.to);
+}

@@ -87,7 +87,11 @@ export interface OutboxStore {
   claim(owner: string, limit: number, leaseMs: number): Promise<readonly ClaimedTask[]>;
   /** Applies job steps while holding the lease (e.g. QUEUED → RUNNING when a compile starts). */
   advance(lease: Lease, steps: readonly JobStep[]): Promise<FencedResult>;
-  /** Persists outcomes, each with its follow-up, in input order; each is fenced on its own. */
+  /**
+   * Persists outcomes, each with its follow-up, in input order; each is fenced on its own. The call
+   * is one transaction: an unknown job or an illegal step throws and nothing of the call is written.
+   * A RETRY of the last attempt ends DEAD (the store keeps the attempt budget, as the reaper does).
+   */
   settle(settlements: readonly Settlement[]): Promise<readonly FencedResult[]>;
   /** Moves each lease to now + leaseMs; `fenced` where the attempt was replaced. */
   heartbeat(leases: readonly Lease[], leaseMs: number): Promise<readonly FencedResult[]>;
