@@ -1,11 +1,14 @@
-import type { FencedResult, OutboxStore, Settlement } from '@ivm/domain';
+import { classify, type FencedResult, type OutboxStore, type Settlement } from '@ivm/domain';
 import { Effect, Exit, Request, RequestResolver, Schedule } from 'effect';
 
-/** A settlement that could not be written: the store kept failing. The task stays RUNNING and comes back through the reaper. */
+/** A settlement that could not be written. The task stays RUNNING and comes back through the reaper. */
 export class SettleFailedError extends Error {
+  /** Whether trying the same call again may help (a store that did not answer, not a refused follow-up). */
+  readonly transient: boolean;
   constructor(cause: unknown) {
     super(`settle failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = 'SettleFailedError';
+    this.transient = classify(cause) !== 'INVARIANT_VIOLATION';
   }
 }
 
@@ -14,35 +17,48 @@ class SettleRequest extends Request.Class<{ readonly settlement: Settlement }, F
 /** Writes one settlement; concurrent calls share `settle` round trips. */
 export type Settle = (settlement: Settlement) => Effect.Effect<FencedResult, SettleFailedError>;
 
+const storeCall = (outbox: OutboxStore, settlements: readonly Settlement[]): Effect.Effect<readonly FencedResult[], SettleFailedError> =>
+  Effect.tryPromise({ try: () => outbox.settle(settlements), catch: (cause) => new SettleFailedError(cause) });
+
 /**
  * Settlements of many tasks in one `settle` call: a request waits up to `flushMs` for others and
  * a batch runs as soon as it holds `batchSize` (Effect's RequestResolver does the collecting,
- * across fibers). A failed call is retried a few times with backoff, batch by batch; each
- * settlement is fenced on its own by the store, so a retried batch cannot apply one twice.
+ * across fibers). Fencing is per settlement, but a call is one transaction: a follow-up the store
+ * refuses (an illegal job step) fails the whole call, so a failed batch is split and each
+ * settlement tried alone — one bad task never holds back the others. A transient failure is
+ * retried a few times with backoff; a settlement that was written before the answer was lost is
+ * then reported `fenced` (its task is no longer RUNNING), never applied twice.
  */
 export function makeSettler(
   outbox: OutboxStore,
   options: { readonly batchSize: number; readonly flushMs: number; readonly onBatch?: (size: number) => void },
 ): Settle {
-  const resolver = RequestResolver.make<SettleRequest>((entries) =>
-    Effect.tryPromise({
-      try: () => {
-        options.onBatch?.(entries.length);
-        return outbox.settle(entries.map((entry) => entry.request.settlement));
-      },
-      catch: (cause) => new SettleFailedError(cause),
-    }).pipe(
-      Effect.map((results) =>
-        entries.forEach((entry, i) => {
-          const result = results[i];
-          entry.completeUnsafe(
-            result === undefined ? Exit.fail(new SettleFailedError(new Error('the store answered fewer results than settlements'))) : Exit.succeed(result),
-          );
-        }),
+  const resolver = RequestResolver.make<SettleRequest>((entries) => {
+    options.onBatch?.(entries.length);
+    const complete = (entry: (typeof entries)[number], result: FencedResult | undefined): void =>
+      entry.completeUnsafe(
+        result === undefined ? Exit.fail(new SettleFailedError(new Error('the store answered fewer results than settlements'))) : Exit.succeed(result),
+      );
+    return storeCall(
+      outbox,
+      entries.map((entry) => entry.request.settlement),
+    ).pipe(
+      Effect.map((results) => entries.forEach((entry, i) => complete(entry, results[i]))),
+      Effect.catch((batchError) =>
+        entries.length === 1
+          ? Effect.fail(batchError)
+          : Effect.forEach(
+              entries,
+              (entry) =>
+                storeCall(outbox, [entry.request.settlement]).pipe(
+                  Effect.match({ onSuccess: (results) => complete(entry, results[0]), onFailure: (error) => entry.completeUnsafe(Exit.fail(error)) }),
+                ),
+              { concurrency: 4, discard: true },
+            ),
       ),
-    ),
-  ).pipe(RequestResolver.setDelay(options.flushMs), RequestResolver.batchN(options.batchSize));
+    );
+  }).pipe(RequestResolver.setDelay(options.flushMs), RequestResolver.batchN(options.batchSize));
   // A store blip (failover, a dropped connection) should not cost a finished run: retry for about a second.
   const retry = Schedule.exponential(50).pipe(Schedule.jittered, Schedule.upTo({ times: 5 }));
-  return (settlement) => Effect.request(new SettleRequest({ settlement }), resolver).pipe(Effect.retry(retry));
+  return (settlement) => Effect.request(new SettleRequest({ settlement }), resolver).pipe(Effect.retry({ schedule: retry, while: (error) => error.transient }));
 }

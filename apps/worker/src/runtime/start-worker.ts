@@ -149,7 +149,8 @@ function worker(
         if (!ok) yield* Effect.sleep(Math.min(settings.pollMs, 1_000));
       }
     });
-    const poll = Effect.sync(() => announcePoll(demand, wake)).pipe(Effect.repeat(Schedule.spaced(settings.pollMs).pipe(Schedule.jittered)));
+    // The demand starts as a backlog, so the first poll is due one (jittered) period after boot.
+    const poll = Effect.sync(() => announcePoll(demand, wake)).pipe(Effect.schedule(Schedule.spaced(settings.pollMs).pipe(Schedule.jittered)));
 
     yield* Effect.forkIn(claimLoop, intake);
     yield* Effect.forkIn(poll, intake);
