@@ -3,3 +3,5 @@ export * from './property-params';
 export * from './catalog-world';
 export * from './store-contract';
 export * from './scheduled-stores';
+export * from './manual-clock';
+export * from './outbox-contract';
