@@ -2,7 +2,6 @@ import type { TaskHandler, TaskHandlers } from '@ivm/application';
 import {
   createInMemoryDeploys,
   outboxTaskId,
-  type Clock,
   type ClaimedTask,
   type FencedResult,
   type InMemoryDeploys,
@@ -12,20 +11,8 @@ import {
   type TaskSpec,
   type TaskType,
 } from '@ivm/domain';
+import { ManualClock } from '@ivm/domain/testing';
 import { startWorker, workerSettings, type TaskOutcomeLabel, type WorkerHandle, type WorkerMetrics, type WorkerSettings } from '../runtime';
-
-/** The in-memory stores' "database time": it moves only when a test says so. */
-export class TestClock implements Clock {
-  constructor(private ms = 1_700_000_000_000) {}
-  /** Now, in epoch ms. */
-  now(): number {
-    return this.ms;
-  }
-  /** Moves time forward. */
-  advance(ms: number): void {
-    this.ms += ms;
-  }
-}
 
 /** What the runtime asked of the store, in order. */
 export interface StoreCalls {
@@ -102,7 +89,7 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 
 /** One in-memory world: stores on a test clock, recorded calls, and workers to start on them (stopped by `stopAll`). */
 export class MemoryWorld {
-  readonly clock = new TestClock();
+  readonly clock = new ManualClock();
   readonly deploys: InMemoryDeploys = createInMemoryDeploys(this.clock);
   readonly calls: StoreCalls = { claims: [], settles: [], heartbeats: [], releases: [] };
   readonly metrics = countingMetrics();
