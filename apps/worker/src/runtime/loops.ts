@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { OutboxStore } from '@ivm/domain';
-import { Effect, Random, Schedule } from 'effect';
+import * as Effect from 'effect/Effect';
+import * as Random from 'effect/Random';
+import * as Schedule from 'effect/Schedule';
 import type { LeaseRegistry } from './leases';
 import type { WorkerLogger, WorkerMetrics } from './observe';
 import type { WorkerSettings } from './settings';

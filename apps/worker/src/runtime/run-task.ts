@@ -1,6 +1,8 @@
 import type { TaskHandler } from '@ivm/application';
 import { nextOutcome, type ClaimedTask, type FollowUp, type RetryPolicy, type Settlement, type TaskError } from '@ivm/domain';
-import { Cause, Effect, Exit } from 'effect';
+import * as Cause from 'effect/Cause';
+import * as Effect from 'effect/Effect';
+import * as Exit from 'effect/Exit';
 import type { HeldLease } from './leases';
 import type { TaskOutcomeLabel } from './observe';
 

@@ -1,5 +1,9 @@
 import { classify, type FencedResult, type OutboxStore, type Settlement } from '@ivm/domain';
-import { Effect, Exit, Request, RequestResolver, Schedule } from 'effect';
+import * as Effect from 'effect/Effect';
+import * as Exit from 'effect/Exit';
+import * as Request from 'effect/Request';
+import * as RequestResolver from 'effect/RequestResolver';
+import * as Schedule from 'effect/Schedule';
 
 /** A settlement that could not be written. The task stays RUNNING and comes back through the reaper. */
 export class SettleFailedError extends Error {

@@ -1,7 +1,15 @@
 import { performance } from 'node:perf_hooks';
 import type { TaskHandler, TaskHandlers } from '@ivm/application';
 import { TransientError, type ClaimedTask, type OutboxStore, type TaskWakeups } from '@ivm/domain';
-import { Deferred, Effect, Exit, Fiber, FiberSet, Latch, Option, Schedule, Scope } from 'effect';
+import * as Deferred from 'effect/Deferred';
+import * as Effect from 'effect/Effect';
+import * as Exit from 'effect/Exit';
+import * as Fiber from 'effect/Fiber';
+import * as FiberSet from 'effect/FiberSet';
+import * as Latch from 'effect/Latch';
+import * as Option from 'effect/Option';
+import * as Schedule from 'effect/Schedule';
+import * as Scope from 'effect/Scope';
 import { Demand } from './demand';
 import { LeaseRegistry, type HeldLease } from './leases';
 import { call, heartbeatOnce, jitteredLoop, pruneOnce, reapOnce, sampleDepthOnce, type LoopContext } from './loops';
