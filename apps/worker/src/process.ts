@@ -74,13 +74,18 @@ export async function runWorkerProcess(options: {
 
   const shutdown = (): Promise<StopReport> =>
     (stopping ??= (async () => {
-      const report = await worker.stop();
-      await close(server);
-      await stores.close();
-      return report;
+      try {
+        const report = await worker.stop();
+        await close(server);
+        await stores.close();
+        return report;
+      } finally {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+      }
     })());
   const exit = options.exit ?? ((code: number) => process.exit(code));
-  const onSignal = (signal: NodeJS.Signals): void => {
+  function onSignal(signal: NodeJS.Signals): void {
     logger.info({ signal }, 'signal received: shutting down');
     shutdown().then(
       () => exit(0),
@@ -89,9 +94,10 @@ export async function runWorkerProcess(options: {
         exit(1);
       },
     );
-  };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
+  }
+  // `on`, not `once`: a second signal during the shutdown joins it instead of killing the process.
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
   // A worker that died on its own (not through stop) must not linger as a healthy-looking process.
   worker.stopped.catch((err: unknown) => {
     logger.fatal({ err }, 'worker runtime died');
