@@ -97,3 +97,8 @@ export function stepDeployJob(job: DeployJob, step: DeployStep, at: number): { r
   if (job.state === step.to) return { job, applied: false };
   throw new IllegalStateTransitionError(`DeployJob (step ${step.from} → ${step.to})`, job.state, step.to);
 }
+
+/** A new job that enters `enter` at once after QUEUED, all at `at`; an illegal state throws before anything is stored. */
+export function enterDeployJob(jobId: string, axes: DeployAxes, enter: readonly DeployState[], at: number): DeployJob {
+  return enter.reduce((job, to) => transition(job, to, at), newDeployJob(jobId, axes, at));
+}

@@ -1,5 +1,5 @@
 import { checkDuration, claimTask } from '../deploy/outbox-task-lifecycle';
-import { newDeployJob, transition, type DeployJob } from '../deploy/state-machine';
+import { enterDeployJob } from '../deploy/state-machine';
 import { IdempotencyKeyReusedError, InvariantViolationError } from '../errors';
 import type { CreateDeployJob, CreateDeployJobResult, DeployJobStore, StoredDeployJob } from '../ports/deploy-jobs';
 import type { ClaimedTask } from '../ports/outbox';
@@ -11,7 +11,7 @@ export class InMemoryDeployJobStore implements DeployJobStore {
 
   async create(command: CreateDeployJob): Promise<CreateDeployJobResult> {
     const now = this.state.clock.now();
-    const job = enteredJob(command, now);
+    const job = enterDeployJob(command.jobId, command.axes, command.enter, now);
     if (command.claimFirst) checkDuration('claimFirst.leaseMs', command.claimFirst.leaseMs);
     if (command.claimFirst && command.tasks.length === 0) throw new RangeError('claimFirst needs a task to claim');
 
@@ -53,9 +53,4 @@ export class InMemoryDeployJobStore implements DeployJobStore {
   async findByIdempotencyKey(tenantId: string, key: string): Promise<{ readonly jobId: string; readonly requestHash: string } | undefined> {
     return this.state.idempotency.get(jobKey(tenantId, key));
   }
-}
-
-/** QUEUED, then the states the command enters at once; an illegal one throws before anything is written. */
-export function enteredJob(command: CreateDeployJob, nowMs: number): DeployJob {
-  return command.enter.reduce((job, to) => transition(job, to, nowMs), newDeployJob(command.jobId, command.axes, nowMs));
 }

@@ -68,11 +68,11 @@ export async function claimOne(outbox: OutboxStore, owner = 'w1', leaseMs = 60_0
 }
 
 /** Waits until `check` passes (wake-ups over a real database arrive asynchronously). */
-export async function eventually(check: () => void, timeoutMs = 5_000): Promise<void> {
+export async function eventually(check: () => void | Promise<void>, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      check();
+      await check();
       return;
     } catch (error) {
       if (Date.now() > deadline) throw error;

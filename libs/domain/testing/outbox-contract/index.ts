@@ -5,7 +5,17 @@ import type { OutboxContractStores, OutboxContractTarget } from './fixtures';
 import { describeLeaseLifecycle } from './lease-lifecycle';
 import { describeWakeups } from './wakeups';
 
-export type { OutboxContractStores, OutboxContractTarget } from './fixtures';
+export {
+  claimOne,
+  createCommand,
+  eventually,
+  NO_SHIP_AXES,
+  SHIP_AXES,
+  taskSpec,
+  TENANT,
+  type OutboxContractStores,
+  type OutboxContractTarget,
+} from './fixtures';
 
 /**
  * The contract of OutboxStore, DeployJobStore and TaskWakeups: the semantics of the in-memory

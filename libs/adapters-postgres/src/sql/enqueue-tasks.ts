@@ -1,0 +1,52 @@
+import { taskFromSpec, type OutboxTask, type TaskSpec } from '@ivm/domain';
+import type { Queryable } from '../client';
+import { decodeTask, TASK_COLUMNS, type TaskRecord } from '../codec';
+import { getTasks } from './get-tasks';
+
+/*
+ * Inserts the PENDING tasks that are not stored yet and answers the stored task of every spec,
+ * in one statement: the insert (ON CONFLICT DO NOTHING), a NOTIFY with the number of new tasks
+ * (sent when the transaction commits), and the tasks that were there before. The `woken` CTE is
+ * read by the first branch so that it runs; it runs once.
+ */
+const ENQUEUE = `
+WITH spec AS (
+  SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::int4[]) AS s(task_id, type, payload, max_attempts)
+), inserted AS (
+  INSERT INTO outbox_tasks AS t (task_id, type, status, tenant_id, job_id, payload, max_attempts)
+  SELECT task_id, type, 'PENDING', payload->>'tenantId', payload->>'jobId', payload, max_attempts FROM spec
+  ON CONFLICT (task_id) DO NOTHING
+  RETURNING ${TASK_COLUMNS}
+), woken AS (
+  SELECT pg_notify('ivm_outbox', count(*)::text) FROM inserted HAVING count(*) > 0
+)
+SELECT i.*, true AS inserted FROM inserted i, (SELECT count(*) FROM woken) w
+UNION ALL
+SELECT ${TASK_COLUMNS}, false FROM outbox_tasks t WHERE t.task_id = ANY($1::text[])`;
+
+interface EnqueueRecord extends TaskRecord {
+  readonly inserted: boolean;
+}
+
+/** Every spec is checked (references only) before anything is sent. */
+export async function enqueueTasks(q: Queryable, specs: readonly TaskSpec[]): Promise<{ readonly tasks: OutboxTask[]; readonly inserted: number }> {
+  if (specs.length === 0) return { tasks: [], inserted: 0 };
+  const tasks = specs.map((spec) => taskFromSpec(spec, 0));
+  const { rows } = await q.query<EnqueueRecord>({
+    name: 'ivm_enqueue_tasks',
+    text: ENQUEUE,
+    values: [tasks.map((t) => t.taskId), tasks.map((t) => t.type), tasks.map((t) => JSON.stringify(t.payload)), tasks.map((t) => t.maxAttempts)],
+  });
+  const stored = new Map(rows.map((row) => [row.task_id, decodeTask(row)]));
+  // A task another transaction inserted while this statement ran is in neither branch (its snapshot predates it): read it now.
+  const missing = tasks.filter((t) => !stored.has(t.taskId)).map((t) => t.taskId);
+  if (missing.length > 0) for (const task of await getTasks(q, missing)) stored.set(task.taskId, task);
+  return {
+    tasks: tasks.map((t) => {
+      const task = stored.get(t.taskId);
+      if (!task) throw new Error(`outbox task ${t.taskId} was neither inserted nor found`);
+      return task;
+    }),
+    inserted: rows.filter((row) => row.inserted).length,
+  };
+}
