@@ -1,5 +1,6 @@
+import { openPostgres } from '@ivm/adapters-postgres';
 import type { TaskHandlers } from '@ivm/application';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { ConfigError, loadWorkerConfig, type WorkerConfig } from './config';
 import { runWorkerProcess, type OrchestrationStores } from './process';
 
@@ -8,7 +9,7 @@ async function main(): Promise<void> {
   const config = readConfigOrExit();
   const logger = pino({ level: config.logLevel });
   const handlers = deployHandlers(config);
-  const stores = await openOrchestrationStores(config);
+  const stores = await openOrchestrationStores(config, logger);
   await runWorkerProcess({ config, stores, handlers, logger });
 }
 
@@ -22,9 +23,15 @@ function deployHandlers(config: WorkerConfig): TaskHandlers {
   throw new Error('the deploy task handlers are not wired into the worker yet (deployHandlers in apps/worker/src/main.ts)');
 }
 
-async function openOrchestrationStores(config: WorkerConfig): Promise<OrchestrationStores> {
-  void config;
-  throw new Error('PostgreSQL is not wired yet');
+// The outbox and its wake-ups on PostgreSQL (migrated on open); failures outside any call are logged, the adapter recovers from them.
+async function openOrchestrationStores(config: WorkerConfig, logger: Logger): Promise<OrchestrationStores> {
+  const postgres = await openPostgres({
+    connectionString: config.databaseUrl,
+    poolSize: Math.min(50, config.concurrency + 4),
+    applicationName: 'ivm-worker',
+    onError: (err) => logger.warn({ err }, 'PostgreSQL connection problem (recovering)'),
+  });
+  return { outbox: postgres.outbox, wakeups: postgres.wakeups, close: () => postgres.close() };
 }
 
 function readConfigOrExit(): WorkerConfig {
