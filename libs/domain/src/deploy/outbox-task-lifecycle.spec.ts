@@ -82,13 +82,13 @@ describe('outbox task lifecycle', () => {
 
   it('applies outcomes: OK → SUCCESS, invariant → FAILED, transient → PENDING later, exhausted → DEAD', () => {
     const running = claimTask(fresh(2), 'w1', 1_000, 100);
-    expect(applyOutcome(running, 'w1', OK_OUTCOME).status).toBe('SUCCESS');
-    expect(applyOutcome(running, 'w1', nextOutcome(running, new InvariantViolationError('bad'), 200)).status).toBe('FAILED');
-    const retried = applyOutcome(running, 'w1', nextOutcome(running, new TransientError('slow'), 200));
+    expect(applyOutcome(running, 'w1', OK_OUTCOME, 200).status).toBe('SUCCESS');
+    expect(applyOutcome(running, 'w1', nextOutcome(running, new InvariantViolationError('bad')), 200).status).toBe('FAILED');
+    const retried = applyOutcome(running, 'w1', nextOutcome(running, new TransientError('slow')), 200);
     expect(retried.status).toBe('PENDING');
     expect(retried.runAfter).toBeGreaterThan(200);
     const last = claimTask(retried, 'w1', 1_000, retried.runAfter);
-    expect(applyOutcome(last, 'w1', nextOutcome(last, new TransientError('slow'), 300)).status).toBe('DEAD');
+    expect(applyOutcome(last, 'w1', nextOutcome(last, new TransientError('slow')), 300).status).toBe('DEAD');
   });
 
   it('keeps every task invariant under random worker, reaper and operator actions (property)', () => {
@@ -114,7 +114,7 @@ describe('outbox task lifecycle', () => {
           const before = task;
           try {
             if (act.op === 'claim') task = isClaimable(task, now) ? claimTask(task, act.owner, act.leaseMs, now) : task;
-            else if (act.op === 'run') task = applyOutcome(task, act.owner, act.error === null ? OK_OUTCOME : nextOutcome(task, act.error, now));
+            else if (act.op === 'run') task = applyOutcome(task, act.owner, act.error === null ? OK_OUTCOME : nextOutcome(task, act.error), now);
             else if (act.op === 'extend') task = extendTaskLease(task, act.owner, act.leaseMs, now);
             else if (act.op === 'reap') task = isLeaseExpired(task, now) ? reapTask(task, now) : task;
             else task = redriveTask(task, now);

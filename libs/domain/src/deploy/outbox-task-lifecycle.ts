@@ -119,13 +119,13 @@ export function settleTask(task: OutboxTask, settlement: TaskSettlement, nowMs: 
   }
 }
 
-/** Settles a RUNNING task with the outcome of its run (see `nextOutcome`). */
-export function applyOutcome(task: OutboxTask, owner: string, outcome: Outcome): OutboxTask {
+/** Settles a RUNNING task with the outcome of its run (see `nextOutcome`) at the store's time `nowMs`. */
+export function applyOutcome(task: OutboxTask, owner: string, outcome: Outcome, nowMs: number): OutboxTask {
   switch (outcome.kind) {
     case 'OK':
       return completeTask(task, owner);
     case 'RETRY':
-      return retryTask(task, owner, outcome.after, outcome.error);
+      return retryTask(task, owner, nowMs + outcome.delayMs, outcome.error);
     case 'FAIL':
       return outcome.status === 'DEAD' ? markTaskDead(task, owner, outcome.error) : failTask(task, owner, outcome.error);
   }

@@ -5,11 +5,10 @@ export interface OkOutcome {
   readonly kind: 'OK';
 }
 
-/** Try again later: the task goes back to PENDING until `after`. */
+/** Try again later: the task goes back to PENDING for `delayMs`. */
 export interface RetryOutcome {
   readonly kind: 'RETRY';
-  /** Epoch ms before which the task is not claimed again. */
-  readonly after: number;
+  /** How long the task waits before it is claimable again: a duration, which the store adds to its own clock (database time). */
   readonly delayMs: number;
   readonly error: TaskError;
 }

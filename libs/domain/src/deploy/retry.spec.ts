@@ -116,7 +116,7 @@ describe('backoff', () => {
 
 describe('nextOutcome', () => {
   it('fails an invariant violation at once, whatever attempts are left', () => {
-    expect(nextOutcome(taskAt(1), new InvariantViolationError('bad'), 0)).toMatchObject({
+    expect(nextOutcome(taskAt(1), new InvariantViolationError('bad'))).toMatchObject({
       kind: 'FAIL',
       status: 'FAILED',
       error: { code: 'INVARIANT_VIOLATION' },
@@ -125,13 +125,13 @@ describe('nextOutcome', () => {
 
   it('retries a transient error after the jittered backoff of its attempt', () => {
     const task = taskAt(3);
-    const outcome = nextOutcome(task, new TransientError('throttled'), 50_000);
+    const outcome = nextOutcome(task, new TransientError('throttled'));
     const delayMs = jitteredDelayMs(4_000, task.taskId, 3, DEFAULT_RETRY_POLICY.jitterRatio);
-    expect(outcome).toEqual({ kind: 'RETRY', after: 50_000 + delayMs, delayMs, error: { code: 'TRANSIENT', message: 'throttled' } });
+    expect(outcome).toEqual({ kind: 'RETRY', delayMs, error: { code: 'TRANSIENT', message: 'throttled' } });
   });
 
   it('waits the conflict delay on a concurrency conflict', () => {
-    const outcome = nextOutcome(taskAt(5), new ConcurrencyConflictError('single-flight held'), 0);
+    const outcome = nextOutcome(taskAt(5), new ConcurrencyConflictError('single-flight held'));
     expect(outcome.kind).toBe('RETRY');
     if (outcome.kind === 'RETRY') {
       expect(outcome.delayMs).toBeLessThanOrEqual(DEFAULT_RETRY_POLICY.conflictDelayMs);
@@ -140,34 +140,37 @@ describe('nextOutcome', () => {
   });
 
   it('marks the task DEAD when its attempts are exhausted', () => {
-    expect(nextOutcome(taskAt(4, 4), new Error('ECONNRESET'), 0)).toMatchObject({ kind: 'FAIL', status: 'DEAD', error: { code: 'UNCLASSIFIED_ERROR' } });
+    expect(nextOutcome(taskAt(4, 4), new Error('ECONNRESET'))).toMatchObject({ kind: 'FAIL', status: 'DEAD', error: { code: 'UNCLASSIFIED_ERROR' } });
   });
 
-  it('never retries past maxAttempts nor fails a retryable error early (property)', () => {
+  it('never retries past maxAttempts nor fails a retryable error early, and retries after the jittered schedule (property)', () => {
     const error = fc.constantFrom<unknown>(new TransientError('t'), new ConcurrencyConflictError('c'), new InvariantViolationError('i'), new Error('e'), 42);
     fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 12 }),
-        fc.integer({ min: 1, max: 12 }),
-        error,
-        fc.integer({ min: 0, max: 1e12 }),
-        (attempt, maxAttempts, thrown, now) => {
-          fc.pre(attempt <= maxAttempts);
-          const outcome = nextOutcome(taskAt(attempt, maxAttempts), thrown, now);
-          const errorClass = classify(thrown);
-          if (errorClass === 'INVARIANT_VIOLATION') expect(outcome).toMatchObject({ kind: 'FAIL', status: 'FAILED' });
-          else if (attempt === maxAttempts) expect(outcome).toMatchObject({ kind: 'FAIL', status: 'DEAD' });
-          else {
-            expect(outcome.kind).toBe('RETRY');
-            if (outcome.kind === 'RETRY') {
-              expect(outcome.after).toBe(now + outcome.delayMs);
-              expect(outcome.delayMs).toBeLessThanOrEqual(DEFAULT_RETRY_POLICY.maxDelayMs);
-            }
-          }
-        },
-      ),
+      fc.property(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 12 }), error, (attempt, maxAttempts, thrown) => {
+        fc.pre(attempt <= maxAttempts);
+        const task = taskAt(attempt, maxAttempts);
+        const outcome = nextOutcome(task, thrown);
+        const errorClass = classify(thrown);
+        if (errorClass === 'INVARIANT_VIOLATION') expect(outcome).toMatchObject({ kind: 'FAIL', status: 'FAILED' });
+        else if (attempt === maxAttempts) expect(outcome).toMatchObject({ kind: 'FAIL', status: 'DEAD' });
+        else {
+          const base = errorClass === 'TRANSIENT' ? backoffDelayMs(attempt) : DEFAULT_RETRY_POLICY.conflictDelayMs;
+          expect(outcome).toEqual({
+            kind: 'RETRY',
+            delayMs: jitteredDelayMs(base, task.taskId, attempt, DEFAULT_RETRY_POLICY.jitterRatio),
+            error: toTaskError(thrown),
+          });
+        }
+      }),
       { seed: 8_011, numRuns: 500 },
     );
+  });
+
+  it('is a function of the task, the error and the policy only: a retry is a duration, never a time', () => {
+    const task = taskAt(2);
+    const first = nextOutcome(task, new TransientError('slow'));
+    expect(nextOutcome(task, new TransientError('slow'))).toEqual(first);
+    expect(Object.keys(first).sort()).toEqual(['delayMs', 'error', 'kind']);
   });
 });
 

@@ -100,8 +100,10 @@ export function jitteredDelayMs(delayMs: number, taskId: string, attempt: number
  * The outcome of a failed run of `task` (its `attempt` is the one that just failed).
  * Invariant violation → FAIL/FAILED at once; otherwise, with attempts left, transient → RETRY
  * after exponential backoff and conflict → RETRY after the conflict wait; with none left → FAIL/DEAD.
+ * A retry carries a delay, not a time: the store adds it to its own clock, so a worker's clock
+ * (skewed or not) never decides when a task runs again.
  */
-export function nextOutcome(task: OutboxTask, error: unknown, nowMs: number, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Outcome {
+export function nextOutcome(task: OutboxTask, error: unknown, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Outcome {
   const errorClass = classify(error);
   const taskError = toTaskError(error);
   if (errorClass === 'INVARIANT_VIOLATION') {
@@ -112,7 +114,7 @@ export function nextOutcome(task: OutboxTask, error: unknown, nowMs: number, pol
   }
   const baseDelay = errorClass === 'TRANSIENT' ? backoffDelayMs(Math.max(1, task.attempt), policy) : policy.conflictDelayMs;
   const delayMs = jitteredDelayMs(baseDelay, task.taskId, task.attempt, policy.jitterRatio);
-  return { kind: 'RETRY', after: nowMs + delayMs, delayMs, error: taskError };
+  return { kind: 'RETRY', delayMs, error: taskError };
 }
 
 export interface SingleFlightScope {

@@ -1,0 +1,86 @@
+import type { TaskHandler } from '@ivm/application';
+import { nextOutcome, type ClaimedTask, type FollowUp, type RetryPolicy, type Settlement, type TaskError } from '@ivm/domain';
+import * as Cause from 'effect/Cause';
+import * as Effect from 'effect/Effect';
+import * as Exit from 'effect/Exit';
+import type { HeldLease } from './leases';
+import type { TaskOutcomeLabel } from './observe';
+
+/**
+ * The settlement of one run: success → OK with the handler's follow-up; a throw → `nextOutcome`
+ * (RETRY with its delay, or FAILED/DEAD with the handler's final-failure follow-up).
+ */
+export function settlementOf(
+  claimed: ClaimedTask,
+  handler: TaskHandler,
+  result: Exit.Exit<FollowUp | undefined, unknown>,
+  policy: RetryPolicy,
+  onFollowUpBug: (thrown: unknown) => void,
+): Settlement {
+  const lease = claimed.lease;
+  if (Exit.isSuccess(result)) return result.value === undefined ? { kind: 'OK', lease } : { kind: 'OK', lease, followUp: result.value };
+  const thrown = thrownBy(result.cause);
+  const outcome = nextOutcome(claimed.task, thrown, policy);
+  if (outcome.kind === 'RETRY') return { kind: 'RETRY', lease, delayMs: outcome.delayMs, error: outcome.error };
+  if (outcome.kind === 'OK') return { kind: 'OK', lease };
+  const followUp = finalFollowUp(claimed, handler, outcome.status, outcome.error, onFollowUpBug);
+  return followUp === undefined ? { kind: outcome.status, lease, error: outcome.error } : { kind: outcome.status, lease, error: outcome.error, followUp };
+}
+
+/** The metrics label of a settlement the store accepted or refused. */
+export function outcomeLabel(settlement: Settlement, fenced: boolean): TaskOutcomeLabel {
+  if (fenced) return 'fenced';
+  switch (settlement.kind) {
+    case 'OK':
+      return 'ok';
+    case 'RETRY':
+      return 'retry';
+    case 'FAILED':
+      return 'failed';
+    case 'DEAD':
+      return 'dead';
+  }
+}
+
+/**
+ * Runs the handler as an Effect. Its signal aborts when the lease is lost (see LeaseRegistry) or
+ * when the fiber is interrupted (a stop past the grace period). One AbortController per run: a
+ * zero-argument `tryPromise` makes Effect skip its own, and `AbortSignal.any` is avoided on
+ * purpose (it costs more than the rest of a no-op run together).
+ */
+export function runHandler(handler: TaskHandler, held: HeldLease): Effect.Effect<FollowUp | undefined, unknown> {
+  return Effect.tryPromise({ try: () => handler.run(held.claimed, held.lost.signal), catch: (thrown) => thrown }).pipe(
+    Effect.onInterrupt(() => Effect.sync(() => held.lost.abort(new WorkerStoppingError(held.claimed.task.taskId)))),
+  );
+}
+
+/** The abort reason a run sees when the worker stops before it finished (its lease is released). */
+export class WorkerStoppingError extends Error {
+  constructor(taskId: string) {
+    super(`the worker is stopping: task ${taskId} is released unfinished`);
+    this.name = 'WorkerStoppingError';
+  }
+}
+
+// A handler's throw is the failure itself; a defect (a bug in the runtime path) is kept as thrown.
+function thrownBy(cause: Cause.Cause<unknown>): unknown {
+  const failure = Cause.findErrorOption(cause);
+  if (failure._tag === 'Some') return failure.value;
+  return Cause.squash(cause);
+}
+
+// A bug in onFinalFailure must not leave the task RUNNING forever: the failure is settled without the job steps, and reported.
+function finalFollowUp(
+  claimed: ClaimedTask,
+  handler: TaskHandler,
+  status: 'FAILED' | 'DEAD',
+  error: TaskError,
+  onBug: (thrown: unknown) => void,
+): FollowUp | undefined {
+  try {
+    return handler.onFinalFailure(claimed, status, error);
+  } catch (thrown) {
+    onBug(thrown);
+    return undefined;
+  }
+}
