@@ -3,15 +3,14 @@ import type { Queryable } from '../client';
 import { decodeTask, TASK_COLUMNS, type TaskRecord } from '../codec';
 import { getTasks } from './get-tasks';
 
-/*
- * Inserts the PENDING tasks that are not stored yet and answers the stored task of every spec,
- * in one statement: the insert (ON CONFLICT DO NOTHING), a NOTIFY with the number of new tasks
- * (sent when the transaction commits), and the tasks that were there before. The `woken` CTE is
- * read by the first branch so that it runs; it runs once.
+/**
+ * The CTEs that insert PENDING tasks not stored yet (`inserted`) and NOTIFY their number
+ * (`woken`, sent at commit), with the specs in parameters $p–$p+3 (`enqueueValues`). A statement
+ * using them must read `woken` for the NOTIFY to run; it runs once.
  */
-const ENQUEUE = `
-WITH spec AS (
-  SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::int4[]) AS s(task_id, type, payload, max_attempts)
+export function insertPendingCtes(p: number): string {
+  return `spec AS (
+  SELECT * FROM unnest($${p}::text[], $${p + 1}::text[], $${p + 2}::jsonb[], $${p + 3}::int4[]) AS s(task_id, type, payload, max_attempts)
 ), inserted AS (
   INSERT INTO outbox_tasks AS t (task_id, type, status, tenant_id, job_id, payload, max_attempts)
   SELECT task_id, type, 'PENDING', payload->>'tenantId', payload->>'jobId', payload, max_attempts FROM spec
@@ -19,7 +18,17 @@ WITH spec AS (
   RETURNING ${TASK_COLUMNS}
 ), woken AS (
   SELECT pg_notify('ivm_outbox', count(*)::text) FROM inserted HAVING count(*) > 0
-)
+)`;
+}
+
+/** Tasks checked by `taskFromSpec`, as the four arrays of `insertPendingCtes`. */
+export function enqueueValues(tasks: readonly OutboxTask[]): unknown[] {
+  return [tasks.map((t) => t.taskId), tasks.map((t) => t.type), tasks.map((t) => JSON.stringify(t.payload)), tasks.map((t) => t.maxAttempts)];
+}
+
+/* The insert, and the tasks that were there before, in one statement. */
+const ENQUEUE = `
+WITH ${insertPendingCtes(1)}
 SELECT i.*, true AS inserted FROM inserted i, (SELECT count(*) FROM woken) w
 UNION ALL
 SELECT ${TASK_COLUMNS}, false FROM outbox_tasks t WHERE t.task_id = ANY($1::text[])`;
@@ -35,7 +44,7 @@ export async function enqueueTasks(q: Queryable, specs: readonly TaskSpec[]): Pr
   const { rows } = await q.query<EnqueueRecord>({
     name: 'ivm_enqueue_tasks',
     text: ENQUEUE,
-    values: [tasks.map((t) => t.taskId), tasks.map((t) => t.type), tasks.map((t) => JSON.stringify(t.payload)), tasks.map((t) => t.maxAttempts)],
+    values: enqueueValues(tasks),
   });
   const stored = new Map(rows.map((row) => [row.task_id, decodeTask(row)]));
   // A task another transaction inserted while this statement ran is in neither branch (its snapshot predates it): read it now.
