@@ -6,7 +6,7 @@ import type { TaskHandler } from './task-handler';
  * DEAD with the handler's follow-up for the job. Shared by the worker runtime and inline runs.
  */
 export function failureSettlement(claimed: ClaimedTask, error: unknown, handler: Pick<TaskHandler, 'onFinalFailure'>, policy: RetryPolicy): Settlement {
-  const outcome = nextOutcome(claimed.task, error, 0, policy);
+  const outcome = nextOutcome(claimed.task, error, policy);
   if (outcome.kind === 'RETRY') return { kind: 'RETRY', lease: claimed.lease, delayMs: outcome.delayMs, error: outcome.error };
   if (outcome.kind === 'OK') throw new TypeError('a failed run cannot settle OK');
   const followUp = handler.onFinalFailure(claimed, outcome.status, outcome.error);
