@@ -43,8 +43,10 @@ export default [
             },
             { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:domain'] },
             { sourceTag: 'type:application', onlyDependOnLibsWithTags: ['type:domain'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:application', 'type:adapter'] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:application', 'type:tool'] },
+            // The runtime assembles processes: the worker runtime, the engines, the wiring of adapters into use cases.
+            { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:domain', 'type:application', 'type:adapter'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:application', 'type:adapter', 'type:runtime'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:application', 'type:runtime', 'type:tool'] },
           ],
         },
       ],

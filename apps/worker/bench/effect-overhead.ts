@@ -9,7 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import type { TaskHandler, TaskHandlers } from '@ivm/application';
 import { nextOutcome, type ClaimedTask, type FencedResult, type Lease, type OutboxStore, type OutboxTask, type Settlement } from '@ivm/domain';
-import { startWorker, workerSettings } from '../src/runtime';
+import { startWorker, workerSettings } from '@ivm/runtime';
 
 const [tasks = 20_000, concurrency = 8, runs = 5] = process.argv.slice(2).map(Number);
 const BATCH = 64;

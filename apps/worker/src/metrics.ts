@@ -1,6 +1,6 @@
 import { TASK_STATUSES, TASK_TYPES, type QueueDepth } from '@ivm/domain';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { WorkerMetrics } from './runtime';
+import type { WorkerMetrics } from '@ivm/runtime';
 
 /** The worker's metrics on a registry of its own (several workers in one process, as in tests, never clash). */
 export interface PromWorkerMetrics extends WorkerMetrics {

@@ -3,7 +3,7 @@ import { createInMemoryDeploys } from '@ivm/domain';
 import { ManualClock } from '@ivm/domain/testing';
 import pino from 'pino';
 import { runWorkerProcess } from './process';
-import { spec, until } from './testing/memory-harness';
+import { spec, until } from '@ivm/runtime/testing';
 
 const ok: TaskHandler = { run: async () => undefined, onFinalFailure: () => undefined };
 const config = { concurrency: 2, leaseMs: 3_000, pollMs: 50, backoffBaseMs: 100, shutdownGraceMs: 1_000, retentionMs: 60_000, port: 0, host: '127.0.0.1' };

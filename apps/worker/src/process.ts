@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { WorkerConfig } from './config';
 import { close, createHealthServer, listen } from './http';
 import { createWorkerMetrics } from './metrics';
-import { startWorker, workerSettings, type StopReport, type WorkerSettings } from './runtime';
+import { startWorker, workerSettings, type StopReport, type WorkerSettings } from '@ivm/runtime';
 
 /** The orchestration stores a worker process runs on (`openPostgres` in production). */
 export interface OrchestrationStores {

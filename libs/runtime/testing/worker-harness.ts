@@ -12,7 +12,7 @@ import {
   type TaskType,
 } from '@ivm/domain';
 import { ManualClock } from '@ivm/domain/testing';
-import { startWorker, workerSettings, type TaskOutcomeLabel, type WorkerHandle, type WorkerMetrics, type WorkerSettings } from '../runtime';
+import { startWorker, workerSettings, type TaskOutcomeLabel, type WorkerHandle, type WorkerMetrics, type WorkerSettings } from '../src/worker';
 
 /** What the runtime asked of the store, in order. */
 export interface StoreCalls {

@@ -12,7 +12,7 @@ import {
   type FollowUp,
   type TaskError,
 } from '@ivm/domain';
-import { everyType, MemoryWorld, sleep, spec, until } from '../testing/memory-harness';
+import { everyType, MemoryWorld, sleep, spec, until } from '../../testing/worker-harness';
 import { WorkerStoppingError } from './run-task';
 
 const ok: TaskHandler = { run: async () => undefined, onFinalFailure: () => undefined };
