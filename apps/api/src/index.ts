@@ -2,5 +2,4 @@
 export { buildServer, type ServerDeps } from './server';
 export { type ApiConfig, ConfigError, loadConfig } from './config';
 export { type ApiMetrics, createMetrics } from './metrics';
-export { openStorage, type Storage } from './storage';
 export { envelope, STATUS_BY_CODE, toErrorAnswer } from './errors';

@@ -1,22 +1,24 @@
 import { resolve } from 'node:path';
 import { loadContractRegistry } from '@ivm/adapters-fs';
-import { createIvmServices } from '@ivm/application';
+import { assembleServices, NO_METRICS, openEngines, processOwner, startWorker, type WorkerHandle, workerSettingsFrom } from '@ivm/runtime';
 import { type FastifyBaseLogger } from 'fastify';
 import pino from 'pino';
-import { type ApiConfig, ConfigError, DEV_API_KEY, DEV_TENANT, loadConfig } from './config';
+import { type ApiConfig, type ApiMode, ConfigError, DEV_API_KEY, DEV_TENANT, loadConfig } from './config';
 import { createMetrics } from './metrics';
 import { buildServer } from './server';
-import { sinkOptions } from './sinks';
-import { openStorage } from './storage';
 
-/** The API process: config → contracts → storage → server, and a graceful shutdown. */
-async function main(): Promise<void> {
-  const config = readConfigOrExit();
+/**
+ * The API process: config → contracts → engines → server, and a graceful shutdown. `npm start`
+ * (mode `start`) runs on embedded engines unless endpoints are set and runs a worker in the
+ * process; `npm run api` (mode `api`) is the API alone on shared engines.
+ */
+async function main(mode: ApiMode): Promise<void> {
+  const config = readConfigOrExit(mode);
   const logger: FastifyBaseLogger = pino({ level: config.logLevel });
   if (config.usingDevKey)
     logger.warn(
       { apiKey: DEV_API_KEY, tenant: DEV_TENANT },
-      `IVM_API_KEYS is not set: accepting the development key "${DEV_API_KEY}" for tenant "${DEV_TENANT}" only`,
+      `IVM_API_KEYS is not set: accepting the development key "${DEV_API_KEY}" for tenant "${DEV_TENANT}" only (also as the admin key)`,
     );
 
   const contractsDir = resolve(config.contractsDir);
@@ -25,28 +27,39 @@ async function main(): Promise<void> {
   });
   logger.info({ contractsDir, contracts: registry.list().length }, 'contracts loaded');
 
-  const storage = await openStorage(config, logger);
-  const services = createIvmServices({ registry, stores: storage.stores, sinks: sinkOptions((name) => process.env[name]) });
-  for (const sinkId of services.sinks.ids()) {
-    const availability = services.sinks.availability(sinkId);
-    if (!availability.configured) logger.warn({ sink: sinkId, ...availability }, `sink ${sinkId} is not configured: ${availability.reason}`);
+  const engines = await openEngines(config, { logger, applicationName: 'ivm-api', poolSize: 10 + (mode === 'start' ? config.worker.concurrency : 0) });
+  logger.info({ dynamodb: engines.where.dynamo, postgres: engines.where.postgres }, 'engines ready');
+  const owner = processOwner(mode === 'start' ? 'start' : 'api');
+  const { services, deploys } = assembleServices({ registry, engines, env: (name) => process.env[name], task: config.worker, owner });
+  for (const id of services.sinks.ids()) {
+    const availability = services.sinks.availability(id);
+    if (!availability.configured) logger.info({ sink: id, reason: availability.reason }, `sink ${id} is not configured: deploys naming it answer 422`);
   }
   const app = buildServer({
     services,
+    deploys,
     config,
     logger,
-    readiness: () => storage.readiness(),
-    metrics: createMetrics({ dynamoRequests: () => storage.counter.snapshot() }),
+    readiness: () => engines.readiness(),
+    metrics: createMetrics({ dynamoRequests: () => engines.counter.snapshot() }),
   });
+  let worker: WorkerHandle | undefined;
+  if (mode === 'start') {
+    const settings = workerSettingsFrom(config.worker, owner);
+    worker = await startWorker({ outbox: engines.outbox, wakeups: engines.wakeups, handlers: deploys.handlers, settings, logger, metrics: NO_METRICS });
+    logger.info({ owner, concurrency: settings.concurrency }, 'in-process worker started (npm run worker starts more, on the same engines)');
+  }
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    logger.info({ signal }, 'shutting down: finishing in-flight requests and tasks');
     try {
       await app.close();
-      await storage.close();
+      const report = await worker?.stop();
+      if (report) logger.info(report, 'worker stopped');
+      await engines.close();
       logger.info('stopped');
       process.exit(0);
     } catch (error) {
@@ -62,9 +75,9 @@ async function main(): Promise<void> {
   if (config.usingDevKey) logger.info(`try: curl -H "Authorization: Bearer ${DEV_API_KEY}" ${url}/v1/contracts`);
 }
 
-function readConfigOrExit(): ApiConfig {
+function readConfigOrExit(mode: ApiMode): ApiConfig {
   try {
-    return loadConfig(process.env);
+    return loadConfig(process.env, mode);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`Invalid configuration: ${error.message}\n`);
@@ -74,7 +87,8 @@ function readConfigOrExit(): ApiConfig {
   }
 }
 
-main().catch((error: unknown) => {
+const mode: ApiMode = process.argv[2] === 'api' ? 'api' : 'start';
+main(mode).catch((error: unknown) => {
   const message =
     error instanceof ConfigError
       ? `Invalid configuration: ${error.message}`

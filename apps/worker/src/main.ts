@@ -1,37 +1,27 @@
-import { openPostgres } from '@ivm/adapters-postgres';
-import type { TaskHandlers } from '@ivm/application';
-import pino, { type Logger } from 'pino';
-import { ConfigError, loadWorkerConfig, type WorkerConfig } from './config';
-import { runWorkerProcess, type OrchestrationStores } from './process';
+import { resolve } from 'node:path';
+import { loadContractRegistry } from '@ivm/adapters-fs';
+import { assembleServices, ConfigError, openEngines, processOwner } from '@ivm/runtime';
+import pino from 'pino';
+import { loadWorkerConfig, type WorkerConfig } from './config';
+import { runWorkerProcess } from './process';
 
-/** The worker process: config → handlers → stores → runtime, health and metrics; SIGTERM/SIGINT shut it down gracefully. */
+/** The worker process: config → contracts → engines → deploy task handlers → runtime, health and metrics; SIGTERM/SIGINT shut it down gracefully. */
 async function main(): Promise<void> {
   const config = readConfigOrExit();
   const logger = pino({ level: config.logLevel });
-  const handlers = deployHandlers(config);
-  const stores = await openOrchestrationStores(config, logger);
-  await runWorkerProcess({ config, stores, handlers, logger });
-}
-
-/**
- * The deploy task handlers (COMPILE_TASK, SHIP_TASK) this process runs: wire `deployTaskHandlers`
- * from @ivm/application here, on DynamoDB at `config.dynamoEndpoint`, enqueueing follow-ups
- * with `config.maxAttempts`.
- */
-function deployHandlers(config: WorkerConfig): TaskHandlers {
-  void config;
-  throw new Error('the deploy task handlers are not wired into the worker yet (deployHandlers in apps/worker/src/main.ts)');
-}
-
-// The outbox and its wake-ups on PostgreSQL (migrated on open); failures outside any call are logged, the adapter recovers from them.
-async function openOrchestrationStores(config: WorkerConfig, logger: Logger): Promise<OrchestrationStores> {
-  const postgres = await openPostgres({
-    connectionString: config.databaseUrl,
-    poolSize: Math.min(50, config.concurrency + 4),
-    applicationName: 'ivm-worker',
-    onError: (err) => logger.warn({ err }, 'PostgreSQL connection problem (recovering)'),
+  const contractsDir = resolve(config.contractsDir);
+  const registry = await loadContractRegistry(contractsDir).catch((error: unknown) => {
+    throw new ConfigError('IVM_CONTRACTS_DIR', `(${contractsDir}) cannot be loaded: ${error instanceof Error ? error.message : String(error)}`);
   });
-  return { outbox: postgres.outbox, wakeups: postgres.wakeups, close: () => postgres.close() };
+  const engines = await openEngines(config, { logger, applicationName: 'ivm-worker', poolSize: Math.min(50, config.concurrency + 4) });
+  const owner = processOwner('worker');
+  const { deploys, services } = assembleServices({ registry, engines, env: (name) => process.env[name], task: config, owner });
+  for (const id of services.sinks.ids()) {
+    const availability = services.sinks.availability(id);
+    if (!availability.configured) logger.warn({ sink: id, reason: availability.reason }, `sink ${id} is not configured: its tasks fail until it is`);
+  }
+  logger.info({ dynamodb: engines.where.dynamo, postgres: engines.where.postgres, contracts: registry.list().length }, 'worker engines ready');
+  await runWorkerProcess({ config, stores: engines, handlers: deploys.handlers, logger, owner });
 }
 
 function readConfigOrExit(): WorkerConfig {
@@ -47,6 +37,10 @@ function readConfigOrExit(): WorkerConfig {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  const message =
+    error instanceof ConfigError
+      ? `Invalid configuration: ${error.message}`
+      : `Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+  process.stderr.write(`${message}\n`);
   process.exit(1);
 });

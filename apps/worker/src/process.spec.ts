@@ -6,7 +6,17 @@ import { runWorkerProcess } from './process';
 import { spec, until } from '@ivm/runtime/testing';
 
 const ok: TaskHandler = { run: async () => undefined, onFinalFailure: () => undefined };
-const config = { concurrency: 2, leaseMs: 3_000, pollMs: 50, backoffBaseMs: 100, shutdownGraceMs: 1_000, retentionMs: 60_000, port: 0, host: '127.0.0.1' };
+const config = {
+  concurrency: 2,
+  leaseMs: 3_000,
+  pollMs: 50,
+  backoffBaseMs: 100,
+  maxAttempts: 10,
+  shutdownGraceMs: 1_000,
+  retentionMs: 60_000,
+  port: 0,
+  host: '127.0.0.1',
+};
 
 describe('worker process (in-process, in-memory stores)', () => {
   it('serves /healthz and /metrics, and shuts down: runtime, server, then stores', async () => {

@@ -1,12 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { TaskHandlers } from '@ivm/application';
-import { DEFAULT_RETRY_POLICY, retryPolicy, type OutboxStore, type TaskWakeups } from '@ivm/domain';
+import { type OutboxStore, type TaskWakeups } from '@ivm/domain';
+import { processOwner, startWorker, type StopReport, type WorkerRuntimeConfig, workerSettingsFrom } from '@ivm/runtime';
 import type { Logger } from 'pino';
 import type { WorkerConfig } from './config';
 import { close, createHealthServer, listen } from './http';
 import { createWorkerMetrics } from './metrics';
-import { startWorker, workerSettings, type StopReport, type WorkerSettings } from '@ivm/runtime';
 
 /** The orchestration stores a worker process runs on (`openPostgres` in production). */
 export interface OrchestrationStores {
@@ -16,25 +14,7 @@ export interface OrchestrationStores {
 }
 
 /** The settings the worker runtime takes from the process configuration. */
-export type RuntimeConfig = Pick<WorkerConfig, 'concurrency' | 'leaseMs' | 'pollMs' | 'backoffBaseMs' | 'shutdownGraceMs' | 'retentionMs'>;
-
-/** Runtime settings from the configuration; `owner` names this process's leases. */
-export function settingsFromConfig(config: RuntimeConfig, owner: string = defaultOwner()): WorkerSettings {
-  return workerSettings({
-    owner,
-    concurrency: config.concurrency,
-    leaseMs: config.leaseMs,
-    pollMs: config.pollMs,
-    shutdownGraceMs: config.shutdownGraceMs,
-    retentionMs: config.retentionMs,
-    retry: retryPolicy({ baseDelayMs: config.backoffBaseMs, maxDelayMs: Math.max(DEFAULT_RETRY_POLICY.maxDelayMs, config.backoffBaseMs) }),
-  });
-}
-
-/** host:pid:random — unique per process, readable in a task's leaseOwner. */
-export function defaultOwner(): string {
-  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-}
+export type RuntimeConfig = WorkerRuntimeConfig;
 
 /** A worker process's parts, once started. */
 export interface RunningWorkerProcess {
@@ -61,7 +41,7 @@ export async function runWorkerProcess(options: {
   readonly exit?: (code: number) => void;
 }): Promise<RunningWorkerProcess> {
   const { config, stores, logger } = options;
-  const settings = settingsFromConfig(config, options.owner);
+  const settings = workerSettingsFrom(config, options.owner ?? processOwner('worker'));
   const metrics = createWorkerMetrics();
   const worker = await startWorker({ outbox: stores.outbox, wakeups: stores.wakeups, handlers: options.handlers, settings, logger, metrics });
   let stopping: Promise<StopReport> | undefined;

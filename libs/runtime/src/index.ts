@@ -1,2 +1,5 @@
-// What processes are made of: the worker runtime, the engines, and the wiring of adapters into use cases.
+// What processes are made of: configuration, engines, the wiring of adapters into use cases, and the worker runtime.
+export * from './config';
+export * from './engines';
+export * from './wiring';
 export * from './worker';

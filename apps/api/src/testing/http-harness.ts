@@ -8,7 +8,7 @@ import { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createMetrics } from '../metrics';
 import { registeredRoutes, type RouteDoc } from '../openapi';
 import { buildServer } from '../server';
-import { sinkOptions } from '../sinks';
+import { sinkOptions } from '@ivm/runtime';
 import { type ResponseSchema, undeclaredFields } from './undeclared-fields';
 
 export const TENANT = 'acme';

@@ -1,0 +1,3 @@
+export * from './env';
+export * from './engine-config';
+export * from './task-config';
