@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bootstrapTables, checkTables, createDynamoClient, createDynamoStores, RequestCounter, startDynalite } from '@ivm/adapters-dynamodb';
@@ -44,7 +44,11 @@ export async function openEngines(
   try {
     const inMemory = config.dataDir === ':memory:';
     const dataDir = inMemory ? await mkdtemp(join(tmpdir(), 'ivm-data-')) : resolve(config.dataDir);
-    if (inMemory) closers.push(() => rm(dataDir, { recursive: true, force: true }));
+    if (inMemory) {
+      closers.push(() => rm(dataDir, { recursive: true, force: true }));
+      // mkdtemp makes it 0700: run as root, the embedded PostgreSQL runs as its own user, who must reach its directory inside.
+      await chmod(dataDir, 0o755);
+    }
     let dynamoEndpoint = config.dynamoEndpoint;
     if (dynamoEndpoint === undefined) {
       if (!inMemory) await mkdir(dataDir, { recursive: true });

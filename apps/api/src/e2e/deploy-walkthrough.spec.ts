@@ -1,0 +1,128 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startWebhookReceiver, type WebhookReceiver } from '@ivm/adapters-webhook/testing';
+
+/*
+ * The README's deploy walk-through, run as written against `npm start` (a real process on
+ * embedded engines, with its in-process worker) and a webhook receiver: every `# → fragment`
+ * under a command must appear in that command's output.
+ */
+
+const ROOT = resolve(__dirname, '../../../..');
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
+
+/** The walk-through's commands: the second `sh` block of the README's "Deploy walk-through" section. */
+async function walkThrough(): Promise<string> {
+  const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.split('### Deploy walk-through')[1]?.split('\n### ')[0];
+  const blocks = section?.match(/```sh\n([\s\S]*?)```/g) ?? [];
+  if (blocks.length < 2) throw new Error('README: the "Deploy walk-through" section lost its sh blocks');
+  return (blocks[1] as string).replace(/^```sh\n|```$/g, '');
+}
+
+/** The script with a marker before each group of expectations, and the expectations by marker. */
+function instrument(script: string): { script: string; expectations: string[][] } {
+  const expectations: string[][] = [];
+  const out: string[] = [];
+  for (const line of script.split('\n')) {
+    const expected = /^# → (.*)$/.exec(line);
+    if (!expected) {
+      out.push(line);
+      continue;
+    }
+    if (!out.at(-1)?.startsWith('echo "@@CHECK')) {
+      out.push(`echo "@@CHECK ${expectations.length}"`);
+      expectations.push([]);
+    }
+    expectations.at(-1)?.push(expected[1] as string);
+  }
+  return { script: out.join('\n'), expectations };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
+function waitForOutput(child: ChildProcess, text: string, timeoutMs: number): Promise<void> {
+  return new Promise((done, fail) => {
+    let seen = '';
+    const timer = setTimeout(() => fail(new Error(`npm start did not print "${text}" within ${timeoutMs} ms:\n${seen}`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes(text)) {
+        clearTimeout(timer);
+        done();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => fail(new Error(`npm start exited with ${code}:\n${seen}`)));
+  });
+}
+
+describe('README deploy walk-through (npm start, as a process)', () => {
+  let receiver: WebhookReceiver;
+  let api: ChildProcess;
+  let dataDir: string;
+  let port: number;
+
+  beforeAll(async () => {
+    receiver = await startWebhookReceiver();
+    dataDir = await mkdtemp(join(tmpdir(), 'ivm-walkthrough-'));
+    // mkdtemp makes it 0700: run as root, the embedded PostgreSQL's own user must be able to reach its directory inside.
+    await chmod(dataDir, 0o755);
+    port = await freePort();
+    // The README's environment: no keys (the dev key), embedded engines; only the port and data directory are the test's.
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), IVM_DATA_DIR: dataDir, PERSONALIZE_WEBHOOK_URL: receiver.url, LOG_LEVEL: 'info' };
+    for (const name of ['IVM_API_KEYS', 'IVM_ADMIN_KEYS', 'DYNAMODB_ENDPOINT', 'DATABASE_URL', 'OPENSEARCH_URL']) delete env[name];
+    api = spawn(TSX, ['apps/api/src/main.ts', 'start'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    await waitForOutput(api, 'IVM API listening', 90_000);
+  }, 120_000);
+
+  afterAll(async () => {
+    if (api.exitCode === null) {
+      const exited = new Promise((done) => api.once('exit', done));
+      api.kill('SIGTERM');
+      await exited;
+    }
+    await receiver.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('works as written', async () => {
+    const { script, expectations } = instrument(await walkThrough());
+    const jobFile = join(dataDir, 'job.json');
+    const runnable = script.replaceAll('http://localhost:3000', `http://127.0.0.1:${port}`).replaceAll('/tmp/ivm-job', jobFile);
+    const output = await new Promise<string>((done, fail) =>
+      execFile('bash', ['-eu', '-o', 'pipefail', '-c', runnable], { cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) =>
+        error ? fail(new Error(`the walk-through failed: ${error.message}\n${stdout}\n${stderr}`)) : done(stdout),
+      ),
+    );
+    const segments = output.split(/^@@CHECK \d+$/m);
+    expect(segments.length - 1).toBe(expectations.length);
+    expectations.forEach((fragments, i) => {
+      for (const fragment of fragments) expect({ step: i, output: segments[i] }).toEqual({ step: i, output: expect.stringContaining(fragment) });
+    });
+    // The receiver saw SKU-1 at version 1 twice (the launch, then the rename), the rename with a higher revision.
+    const skuDeliveries = receiver
+      .deliveries()
+      .map((d) => d.body as { docId: string; version: number; revision: number; document?: { brand_name?: string } })
+      .filter((b) => b.docId === 'demo:SKU-1');
+    expect(skuDeliveries.map((b) => [b.version, b.document?.brand_name])).toEqual([
+      [1, 'Acme'],
+      [1, 'Acme Corp'],
+    ]);
+    expect(skuDeliveries[1]?.revision).toBeGreaterThan(skuDeliveries[0]?.revision ?? Infinity);
+  }, 90_000);
+});
