@@ -35,3 +35,4 @@ export { InMemoryOutboxStore } from './memory/in-memory-outbox';
 export { InMemoryDeployJobStore } from './memory/in-memory-deploy-jobs';
 export { InMemoryTaskWakeups } from './memory/in-memory-wakeups';
 export { InMemoryDeployState } from './memory/in-memory-deploy-state';
+export * from './deploy-request/deploy-request';

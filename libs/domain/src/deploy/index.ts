@@ -7,4 +7,3 @@ export * from './outbox-task';
 export * from './outbox-task-lifecycle';
 export * from './outcome';
 export * from './retry';
-export * from './deploy-request';

@@ -11,8 +11,8 @@ import {
 } from '../errors';
 import type { EntityHead, RawRecord } from '../ports/records';
 import { buildRawRecord } from '../raw/insert-rawdata';
-import { parseDeployAxes, type DeployAxes } from './axes';
-import type { EntityVersionRef } from './outbox-task';
+import { parseDeployAxes, type DeployAxes } from '../deploy/axes';
+import type { EntityVersionRef } from '../deploy/outbox-task';
 
 /** More records than this in one deploy is a batch job for several deploys, not one request. */
 export const MAX_DEPLOY_RECORDS = 500;
