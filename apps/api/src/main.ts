@@ -1,9 +1,19 @@
 import { resolve } from 'node:path';
 import { loadContractRegistry } from '@ivm/adapters-fs';
-import { assembleServices, NO_METRICS, openEngines, processOwner, startWorker, type WorkerHandle, workerSettingsFrom } from '@ivm/runtime';
+import {
+  assembleServices,
+  exitOnStartFailure,
+  readConfigOrExit,
+  NO_METRICS,
+  openEngines,
+  processOwner,
+  startWorker,
+  type WorkerHandle,
+  workerSettingsFrom,
+} from '@ivm/runtime';
 import { type FastifyBaseLogger } from 'fastify';
 import pino from 'pino';
-import { type ApiConfig, type ApiMode, ConfigError, DEV_API_KEY, DEV_TENANT, loadConfig } from './config';
+import { type ApiMode, ConfigError, DEV_API_KEY, DEV_TENANT, loadConfig } from './config';
 import { createMetrics } from './metrics';
 import { buildServer } from './server';
 
@@ -13,7 +23,7 @@ import { buildServer } from './server';
  * process; `npm run api` (mode `api`) is the API alone on shared engines.
  */
 async function main(mode: ApiMode): Promise<void> {
-  const config = readConfigOrExit(mode);
+  const config = readConfigOrExit(() => loadConfig(process.env, mode));
   const logger: FastifyBaseLogger = pino({ level: config.logLevel });
   if (config.usingDevKey)
     logger.warn(
@@ -75,24 +85,5 @@ async function main(mode: ApiMode): Promise<void> {
   if (config.usingDevKey) logger.info(`try: curl -H "Authorization: Bearer ${DEV_API_KEY}" ${url}/v1/contracts`);
 }
 
-function readConfigOrExit(mode: ApiMode): ApiConfig {
-  try {
-    return loadConfig(process.env, mode);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`Invalid configuration: ${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
-
 const mode: ApiMode = process.argv[2] === 'api' ? 'api' : 'start';
-main(mode).catch((error: unknown) => {
-  const message =
-    error instanceof ConfigError
-      ? `Invalid configuration: ${error.message}`
-      : `Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
-  process.stderr.write(`${message}\n`);
-  process.exit(1);
-});
+main(mode).catch(exitOnStartFailure);

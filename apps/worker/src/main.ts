@@ -1,13 +1,13 @@
 import { resolve } from 'node:path';
 import { loadContractRegistry } from '@ivm/adapters-fs';
-import { assembleServices, ConfigError, openEngines, processOwner } from '@ivm/runtime';
+import { assembleServices, exitOnStartFailure, readConfigOrExit, ConfigError, openEngines, processOwner } from '@ivm/runtime';
 import pino from 'pino';
-import { loadWorkerConfig, type WorkerConfig } from './config';
+import { loadWorkerConfig } from './config';
 import { runWorkerProcess } from './process';
 
 /** The worker process: config → contracts → engines → deploy task handlers → runtime, health and metrics; SIGTERM/SIGINT shut it down gracefully. */
 async function main(): Promise<void> {
-  const config = readConfigOrExit();
+  const config = readConfigOrExit(() => loadWorkerConfig(process.env));
   const logger = pino({ level: config.logLevel });
   const contractsDir = resolve(config.contractsDir);
   const registry = await loadContractRegistry(contractsDir).catch((error: unknown) => {
@@ -24,23 +24,4 @@ async function main(): Promise<void> {
   await runWorkerProcess({ config, stores: engines, handlers: deploys.handlers, logger, owner });
 }
 
-function readConfigOrExit(): WorkerConfig {
-  try {
-    return loadWorkerConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`Invalid configuration: ${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
-
-main().catch((error: unknown) => {
-  const message =
-    error instanceof ConfigError
-      ? `Invalid configuration: ${error.message}`
-      : `Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
-  process.stderr.write(`${message}\n`);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure);

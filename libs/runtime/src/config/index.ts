@@ -1,3 +1,4 @@
 export * from './env';
 export * from './engine-config';
 export * from './task-config';
+export * from './process-start';
