@@ -18,6 +18,9 @@ import { useTestApi } from './testing/use-test-api';
  *   GetItem raw v1 (the diff's base) · change set PutItem · PutItem PRICE@2 (the other slices stay
  *   those of version 1, named by the slice set) · UpdateItem commit + cutover.
  * GET view (2): GetItem the head (the active slice set names each slice's key) · BatchGetItem of those slices.
+ * POST deploys, one new product, compile sync (11): BatchGetItem of the heads (every version rule
+ *   checked before the first write) · the ingest (2) · the first slicing (8), which is handed the
+ *   record the request just stored instead of reading it back.
  */
 const COST = {
   ingest: { BatchWriteItem: 1, UpdateItem: 1 },
@@ -26,6 +29,7 @@ const COST = {
   sliceFirst: { BatchGetItem: 1, BatchWriteItem: 1, GetItem: 1, PutItem: 4, UpdateItem: 1 },
   slicePriceEdit: { GetItem: 2, PutItem: 2, UpdateItem: 1 },
   view: { BatchGetItem: 1, GetItem: 1 },
+  deployFirst: { BatchGetItem: 2, BatchWriteItem: 2, GetItem: 1, PutItem: 4, UpdateItem: 2 },
 };
 
 const total = (cost: Record<string, number>): number => Object.values(cost).reduce((a, b) => a + b, 0);
@@ -69,5 +73,11 @@ describe('DynamoDB requests per HTTP call (fixed and documented above)', () => {
     expect(rename.body).toMatchObject({ fanout: ['product#P1'] });
     expect(api.counter.total()).toBeGreaterThan(0);
     expect(api.counter.count('Scan')).toBe(0);
+  });
+
+  it('a sync deploy of a new product costs its precheck, its ingest and its first slicing: 1 + 2 + 8', async () => {
+    const body = { records: [{ entityType: 'product', entityId: 'P9', version: 1, data: productDoc('P9', 'B1') }] };
+    expect(await cost(200, () => api.request('POST', `/v1/tenants/${TENANT}/deploys`, { body }))).toEqual(COST.deployFirst);
+    expect(total(COST.deployFirst)).toBe(1 + total(COST.ingest) + total(COST.sliceFirst));
   });
 });
