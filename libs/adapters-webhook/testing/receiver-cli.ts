@@ -8,7 +8,8 @@ import { startWebhookReceiver } from './receiver';
 
 async function main(): Promise<void> {
   const port = Number(process.env['RECEIVER_PORT'] ?? 3999);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`RECEIVER_PORT must be a port number, got ${JSON.stringify(process.env['RECEIVER_PORT'])}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new Error(`RECEIVER_PORT must be a port number, got ${JSON.stringify(process.env['RECEIVER_PORT'])}`);
   const receiver = await startWebhookReceiver({ port });
   let printed = 0;
   process.stdout.write(`webhook receiver on ${receiver.url} (set PERSONALIZE_WEBHOOK_URL=${receiver.url})\n`);
@@ -16,7 +17,9 @@ async function main(): Promise<void> {
     const deliveries = receiver.deliveries();
     for (const delivery of deliveries.slice(printed)) {
       const body = delivery.body as { docId?: string; op?: string; version?: number; revision?: number; document?: unknown } | undefined;
-      process.stdout.write(`${delivery.status} ${body?.op ?? '?'} ${body?.docId ?? '?'} version ${body?.version ?? '?'} revision ${body?.revision ?? '?'} ${JSON.stringify(body?.document ?? null)}\n`);
+      process.stdout.write(
+        `${delivery.status} ${body?.op ?? '?'} ${body?.docId ?? '?'} version ${body?.version ?? '?'} revision ${body?.revision ?? '?'} ${JSON.stringify(body?.document ?? null)}\n`,
+      );
     }
     printed = deliveries.length;
   }, 200);
