@@ -4,7 +4,7 @@ import {
   assembleServices,
   exitOnStartFailure,
   readConfigOrExit,
-  NO_METRICS,
+  createWorkerMetrics,
   openEngines,
   processOwner,
   startWorker,
@@ -45,18 +45,14 @@ async function main(mode: ApiMode): Promise<void> {
     const availability = services.sinks.availability(id);
     if (!availability.configured) logger.info({ sink: id, reason: availability.reason }, `sink ${id} is not configured: deploys naming it answer 422`);
   }
-  const app = buildServer({
-    services,
-    deploys,
-    config,
-    logger,
-    readiness: () => engines.readiness(),
-    metrics: createMetrics({ dynamoRequests: () => engines.counter.snapshot() }),
-  });
+  const metrics = createMetrics({ dynamoRequests: () => engines.counter.snapshot() });
+  const app = buildServer({ services, deploys, config, logger, readiness: () => engines.readiness(), metrics });
   let worker: WorkerHandle | undefined;
   if (mode === 'start') {
     const settings = workerSettingsFrom(config.worker, owner);
-    worker = await startWorker({ outbox: engines.outbox, wakeups: engines.wakeups, handlers: deploys.handlers, settings, logger, metrics: NO_METRICS });
+    // The worker's metrics join the API's /metrics.
+    const workerMetrics = createWorkerMetrics({ registry: metrics.registry });
+    worker = await startWorker({ outbox: engines.outbox, wakeups: engines.wakeups, handlers: deploys.handlers, settings, logger, metrics: workerMetrics });
     logger.info({ owner, concurrency: settings.concurrency }, 'in-process worker started (npm run worker starts more, on the same engines)');
   }
 

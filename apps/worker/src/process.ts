@@ -1,10 +1,9 @@
 import type { TaskHandlers } from '@ivm/application';
 import { type OutboxStore, type TaskWakeups } from '@ivm/domain';
-import { processOwner, startWorker, type StopReport, type WorkerRuntimeConfig, workerSettingsFrom } from '@ivm/runtime';
+import { createWorkerMetrics, processOwner, startWorker, type StopReport, type WorkerRuntimeConfig, workerSettingsFrom } from '@ivm/runtime';
 import type { Logger } from 'pino';
 import type { WorkerConfig } from './config';
 import { close, createHealthServer, listen } from './http';
-import { createWorkerMetrics } from './metrics';
 
 /** The orchestration stores a worker process runs on (`openPostgres` in production). */
 export interface OrchestrationStores {

@@ -124,5 +124,9 @@ describe('README deploy walk-through (npm start, as a process)', () => {
       [1, 'Acme Corp'],
     ]);
     expect(skuDeliveries[1]?.revision).toBeGreaterThan(skuDeliveries[0]?.revision ?? Infinity);
+    // The in-process worker's metrics are on the API's /metrics.
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toMatch(/ivm_worker_tasks_total\{type="SHIP_TASK",outcome="ok"\} [1-9]/);
+    expect(metrics).toContain('ivm_worker_claim_to_start_seconds_bucket');
   }, 90_000);
 });

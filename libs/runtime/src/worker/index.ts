@@ -3,3 +3,4 @@ export * from './observe';
 export * from './settings';
 export * from './start-worker';
 export { SettleFailedError } from './settler';
+export * from './prom-metrics';

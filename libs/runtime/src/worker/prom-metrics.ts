@@ -1,6 +1,6 @@
 import { TASK_STATUSES, TASK_TYPES, type QueueDepth } from '@ivm/domain';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { WorkerMetrics } from '@ivm/runtime';
+import type { WorkerMetrics } from './observe';
 
 /** The worker's metrics on a registry of its own (several workers in one process, as in tests, never clash). */
 export interface PromWorkerMetrics extends WorkerMetrics {
@@ -8,9 +8,13 @@ export interface PromWorkerMetrics extends WorkerMetrics {
 }
 
 /** prom-client metrics for `startWorker`: task outcomes, queue depth, claim-to-start latency, in-flight tasks. */
-export function createWorkerMetrics(options: { readonly defaults?: boolean } = {}): PromWorkerMetrics {
-  const registry = new Registry();
-  if (options.defaults ?? true) collectDefaultMetrics({ register: registry });
+/**
+ * `registry`: a registry to add the metrics to (the API's, for the worker `npm start` runs in its
+ * process); default a new one. `defaults`: also the process metrics (default true with a new registry).
+ */
+export function createWorkerMetrics(options: { readonly defaults?: boolean; readonly registry?: Registry } = {}): PromWorkerMetrics {
+  const registry = options.registry ?? new Registry();
+  if (options.defaults ?? options.registry === undefined) collectDefaultMetrics({ register: registry });
   const tasks = new Counter({
     name: 'ivm_worker_tasks_total',
     help: 'Task attempts ended, by type and outcome (ok, retry, failed, dead; fenced: refused because the lease was lost)',
