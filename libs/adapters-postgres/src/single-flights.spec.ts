@@ -112,4 +112,17 @@ describe('postgres single flights', () => {
     expect((await pg.outbox.reap(10)).map((t) => t.taskId)).toEqual([d.task.taskId]);
     expect((await flights()).map((f) => f.key)).toEqual(['k2']);
   });
+  it('the reaper sweeps a dead flight an acquire left behind when it raced the end of its own attempt', async () => {
+    const [a, b] = await claimed(2);
+    if (!a || !b) throw new Error('two claims expected');
+    await pg.outbox.acquireFlights(b.lease, ['live'], 60_000);
+    await pg.outbox.settle([{ kind: 'OK', lease: a.lease }]);
+    // What such an acquire commits after the settle that ended its attempt: a's flight, past its time.
+    await raw.query(`INSERT INTO single_flights (key, task_id, token, until) VALUES ('orphan', $1, $2::uuid, now() - interval '1 millisecond')`, [
+      a.task.taskId,
+      a.lease.token,
+    ]);
+    await expect(pg.outbox.reap(10)).resolves.toEqual([]);
+    expect((await flights()).map((f) => f.key)).toEqual(['live']);
+  });
 });
