@@ -1,4 +1,5 @@
 import { runInline } from '@ivm/application';
+import { compileFlightKey } from '@ivm/domain';
 import { startWebhookReceiver, type WebhookReceiver } from '@ivm/adapters-webhook/testing';
 import { ADMIN_KEY, brandDoc, productDoc, TENANT, TEST_LEASE_MS, TEST_RETRY_POLICY, type TestApi } from './testing/http-harness';
 import { useTestApi } from './testing/use-test-api';
@@ -76,6 +77,31 @@ describe('POST/GET deploys', () => {
     expect(await work(api)).toBe(2);
     const done = await api.request('GET', `${DEPLOYS}/${(first.body as { jobId: string }).jobId}`);
     expect(done.body).toMatchObject({ state: 'DONE' });
+  });
+
+  it('compile sync while a worker compiles the same entity: 202 RUNNING (a conflict), and a worker finishes it once the entity is free', async () => {
+    const queued = await api.request('POST', DEPLOYS, { body: { records: [product('D9')], compile: 'async', ship: null } });
+    const jobId = (queued.body as { jobId: string }).jobId;
+    const claimed = await api.deploys.outbox.claim('other-worker', 10, TEST_LEASE_MS);
+    const holder = claimed.find((c) => c.task.payload.jobId === jobId);
+    if (!holder) throw new Error('the queued compile was not claimed');
+    await api.deploys.outbox.release(claimed.filter((c) => c !== holder).map((c) => c.lease));
+    // The worker's compile holds D9's flight, as its handler takes it before slicing.
+    const flight = compileFlightKey({ tenantId: TENANT, entityKey: 'product#D9', ruleSet: api.registry.ruleSet('product') });
+    expect(await api.deploys.outbox.acquireFlights(holder.lease, [flight], TEST_LEASE_MS)).toBe('acquired');
+
+    const sync = await api.request('POST', DEPLOYS, { body: { records: [product('D9', 2, { price: 2000 })], ship: null } });
+    expect(sync.status).toBe(202);
+    expect(sync.body).toMatchObject({
+      state: 'RUNNING',
+      tasks: [{ type: 'COMPILE_TASK', status: 'PENDING', attempt: 1, lastError: { code: 'CONCURRENCY_CONFLICT' } }],
+    });
+
+    const settings = { leaseMs: TEST_LEASE_MS, retry: TEST_RETRY_POLICY };
+    await expect(runInline(api.deploys.outbox, holder, api.deployServices.handlers.COMPILE_TASK, settings)).resolves.toEqual({ settled: 'OK' });
+    expect(await work(api)).toBe(1);
+    const done = await api.request('GET', `${DEPLOYS}/${(sync.body as { jobId: string }).jobId}`);
+    expect(done.body).toMatchObject({ state: 'DONE', tasks: [{ status: 'SUCCESS', attempt: 2 }] });
   });
 
   it('refuses what cannot be deployed, storing nothing: 400 async + sync, 422 schema with paths, 422 unconfigured sink, 400 unknown sink', async () => {

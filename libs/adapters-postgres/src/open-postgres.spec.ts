@@ -22,8 +22,8 @@ describe('openPostgres', () => {
       try {
         expect(second.connectionString).not.toBe(first.connectionString); // a fresh free port
         expect((await second.outbox.get(taskSpec('job-1').taskId))?.status).toBe('PENDING');
-        const migrations = await withPgPool(second.connectionString, async (pool) => (await pool.query('SELECT name FROM ivm_migrations')).rows);
-        expect(migrations).toEqual([{ name: '0001-deploys' }]);
+        const migrations = await withPgPool(second.connectionString, async (pool) => (await pool.query('SELECT name FROM ivm_migrations ORDER BY name')).rows);
+        expect(migrations).toEqual([{ name: '0001-deploys' }, { name: '0002-single-flights' }]);
       } finally {
         await second.close();
       }
@@ -44,8 +44,8 @@ describe('openPostgres', () => {
     try {
       const opened = await Promise.all([1, 2, 3].map(() => openPostgres({ connectionString: database.connectionString, poolSize: 1, listen: false })));
       await Promise.all(opened.map((deploys) => deploys.close()));
-      const names = await withPgPool(database.connectionString, async (pool) => (await pool.query('SELECT name FROM ivm_migrations')).rows);
-      expect(names).toEqual([{ name: '0001-deploys' }]);
+      const names = await withPgPool(database.connectionString, async (pool) => (await pool.query('SELECT name FROM ivm_migrations ORDER BY name')).rows);
+      expect(names).toEqual([{ name: '0001-deploys' }, { name: '0002-single-flights' }]);
     } finally {
       await database.drop();
     }

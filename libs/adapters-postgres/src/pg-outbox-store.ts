@@ -3,6 +3,7 @@ import {
   checkDuration,
   type ClaimedTask,
   type FencedResult,
+  type FlightResult,
   type JobStep,
   type Lease,
   type OutboxStore,
@@ -17,6 +18,7 @@ import { guarded } from './errors';
 import { occurrenceRounds } from './rounds';
 import { claimTasks } from './sql/claim-tasks';
 import { enqueueTasks } from './sql/enqueue-tasks';
+import { acquireFlights } from './sql/acquire-flights';
 import { advanceJob } from './sql/advance-job';
 import { getTasks } from './sql/get-tasks';
 import { heartbeatTasks, leaseKey } from './sql/heartbeat-tasks';
@@ -64,6 +66,11 @@ export class PgOutboxStore implements OutboxStore {
       }
       return this.db.transaction((q) => settleWithFollowUps(q, settlements, rounds));
     });
+  }
+
+  async acquireFlights(lease: Lease, keys: readonly string[], leaseMs: number): Promise<FlightResult> {
+    checkDuration('leaseMs', leaseMs);
+    return guarded('acquireFlights', () => acquireFlights(this.db.query, lease, keys, leaseMs));
   }
 
   async heartbeat(leases: readonly Lease[], leaseMs: number): Promise<readonly FencedResult[]> {

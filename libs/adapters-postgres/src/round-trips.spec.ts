@@ -91,4 +91,14 @@ describe('round trips', () => {
       'COMMIT',
     ]);
   });
+
+  it('acquireFlights takes one, acquired or busy; heartbeat and settle of an attempt holding flights still take one', async () => {
+    await outbox.enqueue([taskSpec('f1'), taskSpec('f2')]);
+    const [first, second] = await outbox.claim('w', 2, 60_000);
+    if (!first || !second) throw new Error('two claims expected');
+    expect(await trips(() => outbox.acquireFlights(first.lease, ['k1', 'k2'], 60_000))).toEqual(['ivm_acquire_flights']);
+    expect(await trips(async () => expect(await outbox.acquireFlights(second.lease, ['k2'], 60_000)).toBe('busy'))).toEqual(['ivm_acquire_flights']);
+    expect(await trips(() => outbox.heartbeat([first.lease], 60_000))).toEqual(['ivm_heartbeat_tasks']);
+    expect(await trips(() => outbox.settle([{ kind: 'OK', lease: first.lease }]))).toEqual(['ivm_settle_tasks']);
+  });
 });

@@ -21,7 +21,7 @@ export async function withPgPool<T>(connectionString: string, body: (pool: Pool)
 
 /** Empties every table of the schema (the migrations stay applied). */
 export async function reset(connectionString: string): Promise<void> {
-  await withPgPool(connectionString, (pool) => pool.query('TRUNCATE outbox_tasks, deploy_transitions, deploy_jobs, idempotency_keys'));
+  await withPgPool(connectionString, (pool) => pool.query('TRUNCATE outbox_tasks, deploy_transitions, deploy_jobs, idempotency_keys, single_flights'));
 }
 
 export interface TestDatabase {

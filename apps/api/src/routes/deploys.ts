@@ -68,7 +68,7 @@ export function deployRoutes(app: FastifyInstance, deploys: DeployServices): voi
         auth: 'tenant',
         responses: {
           200: 'the job once the request is done with it: READY, DONE or FAILED (compile sync), or a replay of a key',
-          202: 'the job, accepted: QUEUED (compile async), or RUNNING when a transient failure handed the compile to a worker',
+          202: 'the job, accepted: QUEUED (compile async), or RUNNING when a transient failure or a compile of the same entity in flight handed the compile to a worker',
           400: 'INVALID_DEPLOY_REQUEST, ILLEGAL_DEPLOY_COMBINATION (compile async + ship sync)',
           404: 'UNKNOWN_ENTITY_TYPE, or NOT_FOUND (a deletion of nothing)',
           409: 'IDEMPOTENCY_KEY_REUSED, VERSION_CONFLICT, VERSION_REGRESSION',

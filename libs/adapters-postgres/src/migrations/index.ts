@@ -1,10 +1,12 @@
 import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvider } from 'kysely';
 import type { Pool } from 'pg';
 import { deploys } from './0001-deploys';
+import { singleFlights } from './0002-single-flights';
 
 /** Every migration, by name; names sort in the order they run. Static: nothing scans the file system, so bundles and tests see the same list. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-deploys': deploys,
+  '0002-single-flights': singleFlights,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

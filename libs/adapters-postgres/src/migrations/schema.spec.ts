@@ -7,7 +7,7 @@ describe('schema', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    await expect(withPgPool(database.connectionString, migrate)).resolves.toEqual(['0001-deploys']);
+    await expect(withPgPool(database.connectionString, migrate)).resolves.toEqual(['0001-deploys', '0002-single-flights']);
   });
   afterAll(async () => database?.drop());
 

@@ -1,11 +1,12 @@
 import { LEASE_EXPIRED_ERROR, type OutboxTask } from '@ivm/domain';
 import type { Queryable } from '../client';
 import { decodeTask, TASK_COLUMNS, type TaskRecord } from '../codec';
+import { freeFlightsOf, SWEEP_DEAD_FLIGHTS } from './single-flights';
 
 /*
  * Takes back up to $1 expired leases in one statement (reapers skip each other's rows): PENDING
  * and claimable at once, or DEAD when that was the last attempt (reapTask in the domain).
- * NOTIFY for the ones that became claimable.
+ * Their flights are freed, and dead flights swept. NOTIFY for the ones that became claimable.
  */
 const REAP = `
 WITH expired AS MATERIALIZED (
@@ -23,6 +24,8 @@ WITH expired AS MATERIALIZED (
   FROM expired
   WHERE t.task_id = expired.task_id
   RETURNING ${TASK_COLUMNS}
+), freed AS (${freeFlightsOf('reaped')}
+), swept AS (${SWEEP_DEAD_FLIGHTS}
 ), woken AS (
   SELECT pg_notify('ivm_outbox', count(*)::text) FROM reaped WHERE status = 'PENDING' HAVING count(*) > 0
 )

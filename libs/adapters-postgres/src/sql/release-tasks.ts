@@ -1,9 +1,10 @@
 import type { Lease } from '@ivm/domain';
 import type { Queryable } from '../client';
+import { freeFlightsOf } from './single-flights';
 
 /*
  * Gives tasks back (graceful shutdown) in one statement: PENDING, claimable at once, the
- * attempt not counted; fenced like a settle. NOTIFY for the tasks released.
+ * attempt not counted; fenced like a settle; their flights freed. NOTIFY for the tasks released.
  */
 const RELEASE = `
 WITH released AS (
@@ -12,6 +13,7 @@ WITH released AS (
   FROM unnest($1::text[], $2::text[]) AS s(task_id, token)
   WHERE t.task_id = s.task_id AND t.token::text = s.token AND t.status = 'RUNNING'
   RETURNING t.task_id
+), freed AS (${freeFlightsOf('released')}
 ), woken AS (
   SELECT pg_notify('ivm_outbox', count(*)::text) FROM released HAVING count(*) > 0
 )

@@ -1,12 +1,14 @@
 import type { Settlement } from '@ivm/domain';
 import type { Queryable } from '../client';
+import { freeFlightsOf } from './single-flights';
 
 /*
  * Settles a batch in one statement, each row fenced on its own: only where the token is the
  * task's current attempt and the task is still RUNNING. The outcome follows settleTask in the
  * domain: OK → SUCCESS; RETRY → PENDING at now() + delay, or DEAD on the last attempt;
  * FAILED/DEAD as named. Callers send each task at most once per statement. Parameters $1–$5
- * (`settleValues`); settle-with-follow-ups.ts runs the same update as a CTE.
+ * (`settleValues`); settle-with-follow-ups.ts runs the same update as a CTE. Both free the
+ * settled attempts' flights in the same statement.
  */
 export const SETTLE_UPDATE = `
 UPDATE outbox_tasks t SET
@@ -23,10 +25,12 @@ FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::jsonb[]) AS s(
 WHERE t.task_id = s.task_id AND t.token::text = s.token AND t.status = 'RUNNING'
 RETURNING t.task_id`;
 
+const SETTLE = `WITH settled AS (${SETTLE_UPDATE}), freed AS (${freeFlightsOf('settled')}) SELECT task_id FROM settled`;
+
 /** The ids of the tasks this batch settled (the others were fenced). */
 export async function settleTasks(q: Queryable, settlements: readonly Settlement[]): Promise<Set<string>> {
   if (settlements.length === 0) return new Set();
-  const { rows } = await q.query<{ task_id: string }>({ name: 'ivm_settle_tasks', text: SETTLE_UPDATE, values: settleValues(settlements) });
+  const { rows } = await q.query<{ task_id: string }>({ name: 'ivm_settle_tasks', text: SETTLE, values: settleValues(settlements) });
   return new Set(rows.map((row) => row.task_id));
 }
 

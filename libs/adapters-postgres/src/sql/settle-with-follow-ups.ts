@@ -2,14 +2,17 @@ import type { JobStep, Settlement } from '@ivm/domain';
 import type { Queryable } from '../client';
 import { decodeLockedJobs, lockJobsSelect, stepJobValues, type LockedJob } from './job-steps';
 import { SETTLE_UPDATE, settleValues } from './settle-tasks';
+import { freeFlightsOf } from './single-flights';
 
 /*
  * Inside a transaction: the fenced batch settle of settle-tasks.ts and the lock of every job the
  * batch's follow-ups name, in one statement (a fenced settlement's jobs are locked too, and
- * released at commit: cheaper than another round trip to lock only the applied ones).
+ * released at commit: cheaper than another round trip to lock only the applied ones); the settled
+ * attempts' flights are freed in it too.
  */
 const SETTLE_AND_LOCK = `
 WITH settled AS (${SETTLE_UPDATE}
+), freed AS (${freeFlightsOf('settled')}
 ), locked AS (
   ${lockJobsSelect(6, 7)}
 )

@@ -27,7 +27,7 @@ export interface CreateDeployCommand {
 /** The answer: the job as it stands when the request is done with it; `accepted` when its work goes on in a worker. */
 export interface CreateDeployResult {
   readonly job: StoredDeployJob;
-  /** True when the answer is 202: the compile is queued (compile async), or was handed to a worker after a transient failure. */
+  /** True when the answer is 202: the compile is queued (compile async), or was handed to a worker after a transient failure or a conflict (another attempt compiling one of its entities). */
   readonly accepted: boolean;
   /** True when an earlier request with the same Idempotency-Key created the job. */
   readonly replay: boolean;

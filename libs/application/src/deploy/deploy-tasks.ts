@@ -1,10 +1,13 @@
 import {
   type ClaimedTask,
+  compileFlightKey,
+  ConcurrencyConflictError,
   type DeployState,
   type FollowUp,
   InvariantViolationError,
   LeaseLostError,
   outboxTaskId,
+  parseEntityKey,
   type RawRecord,
   type SliceRequest,
   SlicingEngine,
@@ -26,7 +29,8 @@ export const recordKey = (entityKey: string, version: number): string => `${enti
  * The deploy's two task types. COMPILE_TASK slices the records (and, for a sync ship, ships them
  * in the same attempt: the request that runs it inline is waiting for both); SHIP_TASK ships. Both
  * move the job only through steps that are persisted with the lease held, and both are safe to
- * re-run from the start: slicing and shipping are idempotent.
+ * re-run from the start: slicing and shipping are idempotent. A compile holds the single flights
+ * of its entities for its whole attempt, so no two attempts slice one entity at once.
  */
 export function deployTasks(deps: DeployDeps) {
   const engine = new SlicingEngine(deps.registry, deps.stores);
@@ -49,6 +53,21 @@ export function deployTasks(deps: DeployDeps) {
     if (steps.length > 0) reachedByTask.set(claimed.task.taskId, to);
   }
 
+  // One attempt at a time slices an entity (docs/deploys.md "Single flight"): racing slicings of
+  // one entity, even of different versions, can leave its inverted index wrong. The flights go
+  // with the lease: renewed by its heartbeats, freed when the attempt settles or is reaped.
+  async function holdFlights(claimed: ClaimedTask): Promise<void> {
+    const { tenantId, entities } = claimed.task.payload;
+    const keys = entities.map(({ entityKey }) => {
+      const { id, version } = deps.registry.ruleSet(parseEntityKey(entityKey).entityType);
+      return compileFlightKey({ tenantId, entityKey, ruleSet: { id, version } });
+    });
+    const result = await deps.outbox.acquireFlights(claimed.lease, keys, deps.settings.leaseMs);
+    if (result === 'fenced') throw new LeaseLostError(claimed.task.taskId, deps.owner);
+    // A conflict: retried after the conflict wait, by when the other compile has usually settled.
+    if (result === 'busy') throw new ConcurrencyConflictError(`Another attempt is compiling an entity of outbox task ${claimed.task.taskId}`);
+  }
+
   async function ship(claimed: ClaimedTask, job: StoredDeployJob, signal: AbortSignal): Promise<void> {
     const { tenantId, entities } = claimed.task.payload;
     await shipDocuments(deps, tenantId, entities, job.axes.ship?.sinks ?? [], signal);
@@ -58,6 +77,8 @@ export function deployTasks(deps: DeployDeps) {
 
   async function compile(claimed: ClaimedTask, signal: AbortSignal, known?: KnownRecords): Promise<FollowUp> {
     const job = await loadJob(claimed);
+    // Before the job moves: a compile that has to wait leaves a queued job QUEUED.
+    await holdFlights(claimed);
     await advance(claimed, job, 'RUNNING');
     const { tenantId, entities } = claimed.task.payload;
     // The pointer moves with the slice commit unless it must wait for a ship (cutover "done").

@@ -14,7 +14,17 @@ import {
 } from '../errors';
 import { claimTask } from './outbox-task-lifecycle';
 import { newOutboxTask, type OutboxTask } from './outbox-task';
-import { DEFAULT_RETRY_POLICY, backoffDelayMs, classify, jitteredDelayMs, nextOutcome, retryPolicy, singleFlightKey, toTaskError } from './retry';
+import {
+  DEFAULT_RETRY_POLICY,
+  backoffDelayMs,
+  classify,
+  jitteredDelayMs,
+  nextOutcome,
+  retryPolicy,
+  singleFlightKey,
+  toTaskError,
+  compileFlightKey,
+} from './retry';
 
 const taskAt = (attempt: number, maxAttempts = 10): OutboxTask => {
   const task = newOutboxTask({
@@ -191,5 +201,26 @@ describe('singleFlightKey', () => {
       { ruleSet: { id: 'brand', version: '1.0.0' } },
     ];
     for (const change of variants) expect(singleFlightKey({ ...scope, ...change })).not.toBe(singleFlightKey(scope));
+  });
+});
+
+describe('compileFlightKey', () => {
+  const scope = { tenantId: 'demo', entityKey: 'product#A', ruleSet: { id: 'product', version: '1.0.0' } };
+
+  it('is a deterministic hash of (tenant, entityKey, ruleSet): every version of the entity shares it', () => {
+    expect(compileFlightKey(scope)).toBe(compileFlightKey({ ...scope, ruleSet: { version: '1.0.0', id: 'product' } }));
+    expect(compileFlightKey(scope)).toMatch(/^[0-9a-f]{64}$/);
+    expect(compileFlightKey({ ...scope, version: 4 } as typeof scope)).toBe(compileFlightKey(scope));
+  });
+
+  it('differs when any part differs, and from every version-scoped singleFlightKey', () => {
+    const variants = [
+      { tenantId: 'other' },
+      { entityKey: 'product#B' },
+      { ruleSet: { id: 'product', version: '1.1.0' } },
+      { ruleSet: { id: 'brand', version: '1.0.0' } },
+    ];
+    for (const change of variants) expect(compileFlightKey({ ...scope, ...change })).not.toBe(compileFlightKey(scope));
+    expect(compileFlightKey(scope)).not.toBe(singleFlightKey({ ...scope, version: 1 }));
   });
 });

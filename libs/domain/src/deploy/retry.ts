@@ -126,14 +126,33 @@ export interface SingleFlightScope {
 
 /**
  * The key under which at most one worker compiles a given (tenant, entityKey, version, ruleSet)
- * at a time (e.g. a Postgres advisory lock or a lease row). A hash, so it has a fixed length and
- * no separator can make two scopes collide.
+ * at a time: SPEC §8's scope. A hash, so it has a fixed length and no separator can make two
+ * scopes collide. Compiles use the stricter `compileFlightKey`.
  */
 export function singleFlightKey(scope: SingleFlightScope): string {
   return contentHash('single-flight', {
     tenantId: scope.tenantId,
     entityKey: scope.entityKey,
     version: scope.version,
+    ruleSetId: scope.ruleSet.id,
+    ruleSetVersion: scope.ruleSet.version,
+  });
+}
+
+/** An entity under one RuleSet: the scope of `compileFlightKey`. */
+export type CompileFlightScope = Omit<SingleFlightScope, 'version'>;
+
+/**
+ * The single-flight key a compile holds (`OutboxStore.acquireFlights`) while it slices an entity:
+ * per (tenant, entityKey, ruleSet), without the version. That contains SPEC §8's scope and also
+ * serialises compiles of different versions of one entity, whose racing slicings could leave the
+ * inverted index wrong (docs/deploys.md "Single flight"). Hashed like `singleFlightKey`, in a
+ * namespace of its own so the two families never share a key.
+ */
+export function compileFlightKey(scope: CompileFlightScope): string {
+  return contentHash('compile-flight', {
+    tenantId: scope.tenantId,
+    entityKey: scope.entityKey,
     ruleSetId: scope.ruleSet.id,
     ruleSetVersion: scope.ruleSet.version,
   });

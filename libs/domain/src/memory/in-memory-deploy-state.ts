@@ -22,6 +22,13 @@ export interface JobRow {
   readonly createdAt: number;
 }
 
+/** A single-flight key held by one attempt (`OutboxStore.acquireFlights`) until `until`, unless renewed. */
+export interface FlightRow {
+  readonly taskId: string;
+  readonly token: string;
+  readonly until: number;
+}
+
 export interface IdempotencyRow {
   readonly jobId: string;
   readonly requestHash: string;
@@ -58,6 +65,7 @@ export class InMemoryDeployState {
   readonly tasks = new Map<string, TaskRow>();
   readonly jobs = new Map<string, JobRow>();
   readonly idempotency = new Map<string, IdempotencyRow>();
+  readonly flights = new Map<string, FlightRow>();
   private readonly listeners = new Set<(count: number) => void>();
   private minted = 0;
 

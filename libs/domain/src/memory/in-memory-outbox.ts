@@ -12,7 +12,8 @@ import {
   settleTask,
 } from '../deploy/outbox-task-lifecycle';
 import { NotFoundError } from '../errors';
-import type { ClaimedTask, FencedResult, JobStep, Lease, OutboxStore, QueueDepth, Settlement, TaskSpec } from '../ports/outbox';
+import type { ClaimedTask, FencedResult, FlightResult, JobStep, Lease, OutboxStore, QueueDepth, Settlement, TaskSpec } from '../ports/outbox';
+import { acquireFlights, extendFlights, freeFlights } from './in-memory-flights';
 import { applyJobSteps, byCreation, byRunAfter, insertTasks, Staged, type InMemoryDeployState, type JobRow, type TaskRow } from './in-memory-deploy-state';
 
 /**
@@ -59,11 +60,13 @@ export class InMemoryOutboxStore implements OutboxStore {
     const tasks = new Staged(this.state.tasks);
     const jobs = new Staged<string, JobRow>(this.state.jobs);
     let claimable = 0;
+    const ended: string[] = [];
     const results = settlements.map((settlement): FencedResult => {
       const row = tasks.get(settlement.lease.taskId);
       if (!holds(row, settlement.lease)) return 'fenced';
       const task = settleTask(row.task, settlement, now);
       tasks.set(task.taskId, { task, token: null, settledAt: task.status === 'PENDING' ? null : now });
+      ended.push(task.taskId);
       if (settlement.kind !== 'RETRY' && settlement.followUp) {
         applyJobSteps(jobs, settlement.followUp.steps, now);
         claimable += insertTasks(tasks, settlement.followUp.enqueue, now).inserted;
@@ -72,19 +75,34 @@ export class InMemoryOutboxStore implements OutboxStore {
     });
     tasks.commit();
     jobs.commit();
+    freeFlights(this.state, ended);
     this.state.notify(claimable);
     return results;
+  }
+
+  async acquireFlights(lease: Lease, keys: readonly string[], leaseMs: number): Promise<FlightResult> {
+    checkDuration('leaseMs', leaseMs);
+    if (!this.holds(lease)) return 'fenced';
+    return acquireFlights(this.state, lease, keys, leaseMs);
   }
 
   async heartbeat(leases: readonly Lease[], leaseMs: number): Promise<readonly FencedResult[]> {
     checkDuration('leaseMs', leaseMs);
     const now = this.state.clock.now();
-    return leases.map((lease) => this.update(lease, (row) => ({ ...row, task: extendTaskLease(row.task, row.task.leaseOwner ?? '', leaseMs, now) })));
+    return leases.map((lease) => {
+      const result = this.update(lease, (row) => ({ ...row, task: extendTaskLease(row.task, row.task.leaseOwner ?? '', leaseMs, now) }));
+      if (result === 'applied') extendFlights(this.state, lease, now + leaseMs);
+      return result;
+    });
   }
 
   async release(leases: readonly Lease[]): Promise<readonly FencedResult[]> {
     const now = this.state.clock.now();
     const results = leases.map((lease) => this.update(lease, (row) => ({ task: releaseTask(row.task, now), token: null, settledAt: null })));
+    freeFlights(
+      this.state,
+      leases.filter((_, i) => results[i] === 'applied').map((lease) => lease.taskId),
+    );
     this.state.notify(results.filter((result) => result === 'applied').length);
     return results;
   }
@@ -97,6 +115,10 @@ export class InMemoryOutboxStore implements OutboxStore {
       .slice(0, limit);
     const reaped = expired.map((task) => reapTask(task, now));
     for (const task of reaped) this.state.tasks.set(task.taskId, { task, token: null, settledAt: task.status === 'DEAD' ? now : null });
+    freeFlights(
+      this.state,
+      reaped.map((task) => task.taskId),
+    );
     this.state.notify(reaped.filter((task) => task.status === 'PENDING').length);
     return reaped;
   }

@@ -16,6 +16,13 @@ import type { OutboxTask, TaskError, TaskPayload, TaskStatus, TaskType } from '.
  *   transition times) is the store's own clock, never a worker's; callers pass durations.
  * - settle: ending an attempt with its outcome (OK, RETRY, FAILED, DEAD), together with the
  *   deploy-job steps that follow from it, in one atomic operation.
+ * - flight (single flight): a key an attempt holds so that no other attempt works on the same
+ *   thing at once. A compile holds `compileFlightKey(tenant, entityKey, ruleSet)` of each entity
+ *   it slices — stricter than SPEC §8's (…, version, ruleSet), so compiles of different versions of
+ *   one entity are serialised too (docs/deploys.md "Single flight"). A flight belongs to its
+ *   attempt: its heartbeats extend it, and it is freed in the same atomic operation that settles,
+ *   releases or reaps the attempt. A flight whose holder's lease passed (or whose holder is no
+ *   longer the current attempt) is free to take over.
  */
 
 /** What a new task is: its id derives from (tenant, job, type), so enqueueing it twice stores it once. */
@@ -69,6 +76,9 @@ export type Settlement =
 /** `fenced`: the lease's token is not the task's current attempt (or the task is no longer RUNNING); nothing was written. */
 export type FencedResult = 'applied' | 'fenced';
 
+/** `busy`: another live attempt holds one of the keys; nothing was taken. `fenced` as for FencedResult. */
+export type FlightResult = 'acquired' | 'busy' | 'fenced';
+
 /** Tasks in one (type, status), for queue-depth metrics. */
 export interface QueueDepth {
   readonly type: TaskType;
@@ -91,13 +101,16 @@ export interface OutboxStore {
    * Persists outcomes, each with its follow-up, in input order; each is fenced on its own. The call
    * is one transaction: an unknown job or an illegal step throws and nothing of the call is written.
    * A RETRY of the last attempt ends DEAD (the store keeps the attempt budget, as the reaper does).
+   * Every applied outcome frees the attempt's flights.
    */
   settle(settlements: readonly Settlement[]): Promise<readonly FencedResult[]>;
-  /** Moves each lease to now + leaseMs; `fenced` where the attempt was replaced. */
+  /** Takes every flight key for this attempt (until now + leaseMs), or none; keys it holds already are renewed. */
+  acquireFlights(lease: Lease, keys: readonly string[], leaseMs: number): Promise<FlightResult>;
+  /** Moves each lease, and the flights its attempt holds, to now + leaseMs; `fenced` where the attempt was replaced. */
   heartbeat(leases: readonly Lease[], leaseMs: number): Promise<readonly FencedResult[]>;
-  /** Gives tasks back unfinished (graceful shutdown): PENDING, claimable at once, the attempt not counted. */
+  /** Gives tasks back unfinished (graceful shutdown): PENDING, claimable at once, the attempt not counted; their flights are freed. */
   release(leases: readonly Lease[]): Promise<readonly FencedResult[]>;
-  /** Takes back up to `limit` RUNNING tasks whose lease expired: PENDING, or DEAD after the last attempt. */
+  /** Takes back up to `limit` RUNNING tasks whose lease expired: PENDING, or DEAD after the last attempt; their flights are freed. */
   reap(limit: number): Promise<readonly OutboxTask[]>;
   /** Deletes up to `limit` SUCCESS tasks settled more than `retentionMs` ago; returns how many. */
   prune(retentionMs: number, limit: number): Promise<number>;

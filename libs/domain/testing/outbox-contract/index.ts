@@ -3,6 +3,7 @@ import { describeEnqueueAndClaim } from './enqueue-claim';
 import { describeFencingAndSettle } from './fencing-settle';
 import type { OutboxContractStores, OutboxContractTarget } from './fixtures';
 import { describeLeaseLifecycle } from './lease-lifecycle';
+import { describeSingleFlight } from './single-flight';
 import { describeWakeups } from './wakeups';
 
 export {
@@ -46,6 +47,7 @@ export function describeOutboxContract(name: string, open: () => Promise<OutboxC
     describeEnqueueAndClaim({ s });
     describeFencingAndSettle({ s });
     describeLeaseLifecycle({ s });
+    describeSingleFlight({ s });
     describeDeployJobs({ s });
     describeWakeups({ s });
   });
