@@ -55,7 +55,7 @@ export function deployTasks(deps: DeployDeps) {
 
   // One attempt at a time slices an entity (docs/deploys.md "Single flight"): racing slicings of
   // one entity, even of different versions, can leave its inverted index wrong. The flights go
-  // with the lease: renewed by its heartbeats, freed when the attempt settles or is reaped.
+  // with the lease: renewed by its heartbeats, freed when the attempt settles, is released or reaped.
   async function holdFlights(claimed: ClaimedTask): Promise<void> {
     const { tenantId, entities } = claimed.task.payload;
     const keys = entities.map(({ entityKey }) => {
