@@ -140,13 +140,16 @@ describe('nextOutcome', () => {
     expect(outcome).toEqual({ kind: 'RETRY', delayMs, error: { code: 'TRANSIENT', message: 'throttled' } });
   });
 
-  it('waits the conflict delay on a concurrency conflict', () => {
-    const outcome = nextOutcome(taskAt(5), new ConcurrencyConflictError('single-flight held'));
-    expect(outcome.kind).toBe('RETRY');
-    if (outcome.kind === 'RETRY') {
-      expect(outcome.delayMs).toBeLessThanOrEqual(DEFAULT_RETRY_POLICY.conflictDelayMs);
-      expect(outcome.delayMs).toBeGreaterThanOrEqual(DEFAULT_RETRY_POLICY.conflictDelayMs * (1 - DEFAULT_RETRY_POLICY.jitterRatio));
-    }
+  it('waits the conflict delay after a first concurrency conflict, and longer after each further one', () => {
+    const delays = [1, 2, 5].map((attempt) => nextOutcome(taskAt(attempt), new ConcurrencyConflictError('single-flight held')));
+    const { conflictDelayMs, jitterRatio } = DEFAULT_RETRY_POLICY;
+    expect(delays.map((o) => o.kind)).toEqual(['RETRY', 'RETRY', 'RETRY']);
+    const [first, second, fifth] = delays.map((o) => (o.kind === 'RETRY' ? o.delayMs : NaN)) as [number, number, number];
+    expect(first).toBeLessThanOrEqual(conflictDelayMs);
+    expect(first).toBeGreaterThanOrEqual(conflictDelayMs * (1 - jitterRatio));
+    expect(second).toBeGreaterThanOrEqual(2 * conflictDelayMs * (1 - jitterRatio));
+    expect(fifth).toBeGreaterThanOrEqual(16 * conflictDelayMs * (1 - jitterRatio));
+    expect(fifth).toBeLessThanOrEqual(16 * conflictDelayMs);
   });
 
   it('marks the task DEAD when its attempts are exhausted', () => {
@@ -164,7 +167,10 @@ describe('nextOutcome', () => {
         if (errorClass === 'INVARIANT_VIOLATION') expect(outcome).toMatchObject({ kind: 'FAIL', status: 'FAILED' });
         else if (attempt === maxAttempts) expect(outcome).toMatchObject({ kind: 'FAIL', status: 'DEAD' });
         else {
-          const base = errorClass === 'TRANSIENT' ? backoffDelayMs(attempt) : DEFAULT_RETRY_POLICY.conflictDelayMs;
+          const base = backoffDelayMs(
+            attempt,
+            errorClass === 'TRANSIENT' ? DEFAULT_RETRY_POLICY : { ...DEFAULT_RETRY_POLICY, baseDelayMs: DEFAULT_RETRY_POLICY.conflictDelayMs },
+          );
           expect(outcome).toEqual({
             kind: 'RETRY',
             delayMs: jitteredDelayMs(base, task.taskId, attempt, DEFAULT_RETRY_POLICY.jitterRatio),

@@ -53,11 +53,15 @@ export interface RetryPolicy {
   readonly maxDelayMs: number;
   /** Share of a delay that jitter may take off (0 ≤ r < 1), so tasks failed together do not return together. */
   readonly jitterRatio: number;
-  /** Wait before retrying after a concurrency conflict; the other worker is usually done by then. */
+  /**
+   * Wait before the first retry after a concurrency conflict (the other worker is usually done by
+   * then); later conflicts of the same task wait longer by `factor`, capped at `maxDelayMs`, so a
+   * task queued behind a long compile of its entity does not spend its attempts in seconds.
+   */
   readonly conflictDelayMs: number;
 }
 
-/** 1 s doubling to a 5 min cap, up to 20 % jitter; conflicts wait 500 ms. */
+/** 1 s doubling to a 5 min cap, up to 20 % jitter; conflicts wait 500 ms, doubling the same way. */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   baseDelayMs: 1_000,
   factor: 2,
@@ -99,7 +103,7 @@ export function jitteredDelayMs(delayMs: number, taskId: string, attempt: number
 /**
  * The outcome of a failed run of `task` (its `attempt` is the one that just failed).
  * Invariant violation → FAIL/FAILED at once; otherwise, with attempts left, transient → RETRY
- * after exponential backoff and conflict → RETRY after the conflict wait; with none left → FAIL/DEAD.
+ * after exponential backoff and conflict → RETRY after the (also growing) conflict wait; with none left → FAIL/DEAD.
  * A retry carries a delay, not a time: the store adds it to its own clock, so a worker's clock
  * (skewed or not) never decides when a task runs again.
  */
@@ -112,7 +116,8 @@ export function nextOutcome(task: OutboxTask, error: unknown, policy: RetryPolic
   if (task.attempt >= task.maxAttempts) {
     return { kind: 'FAIL', status: 'DEAD', reason: `attempts exhausted (${task.attempt} of ${task.maxAttempts})`, error: taskError };
   }
-  const baseDelay = errorClass === 'TRANSIENT' ? backoffDelayMs(Math.max(1, task.attempt), policy) : policy.conflictDelayMs;
+  const attempt = Math.max(1, task.attempt);
+  const baseDelay = errorClass === 'TRANSIENT' ? backoffDelayMs(attempt, policy) : backoffDelayMs(attempt, { ...policy, baseDelayMs: policy.conflictDelayMs });
   const delayMs = jitteredDelayMs(baseDelay, task.taskId, task.attempt, policy.jitterRatio);
   return { kind: 'RETRY', delayMs, error: taskError };
 }
