@@ -78,6 +78,9 @@ export function createDynamoClient(config: DynamoConfig): DynamoDBClient {
     config.credentials ?? (config.endpoint !== undefined && LOOPBACK.test(config.endpoint) ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined);
   return new DynamoDBClient({
     region: config.region,
+    // The SDK resolves the middleware stack once per command class instead of on every send (nothing here changes the
+    // stack): 0.57 → 0.48 ms of client CPU per GetItem/PutItem against dynalite (profiles of npm run bench:deploy).
+    cacheMiddleware: true,
     ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
     ...(credentials === undefined ? {} : { credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey } }),
   });
