@@ -25,22 +25,25 @@ describe('postgres outbox under concurrency', () => {
     withPgPool(pg.connectionString, async (pool) => Number((await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]?.n));
 
   it('N claimers racing over M tasks claim every task exactly once', async () => {
-    const tasks = 300;
+    const tasks = 600;
     await pg.outbox.enqueue(range(tasks).map((i) => taskSpec(`job-${i}`)));
+    // Three loops per pool, so twelve claims are in flight at any time.
+    const loops = racers.flatMap((racer, r) => range(3).map((l) => ({ racer, owner: `worker-${r}-${l}` })));
     const claimedBy = await Promise.all(
-      racers.map(async (racer, w) => {
+      loops.map(async ({ racer, owner }) => {
         const mine: string[] = [];
         for (;;) {
-          const batch = await racer.outbox.claim(`worker-${w}`, 7, 60_000);
+          const batch = await racer.outbox.claim(owner, 5, 60_000);
           if (batch.length === 0) return mine;
           mine.push(...batch.map((c) => c.task.taskId));
         }
       }),
     );
     const all = claimedBy.flat();
-    expect(all).toHaveLength(tasks);
     expect(new Set(all).size).toBe(tasks);
+    expect(all).toHaveLength(tasks);
     expect(await pg.outbox.depth()).toEqual([{ type: 'COMPILE_TASK', status: 'RUNNING', count: tasks }]);
+    expect((await pg.outbox.list('RUNNING', tasks)).every((task) => task.attempt === 1)).toBe(true);
   });
 
   it('after reap and reclaim, only the current token wins a settle race; the stale attempt writes nothing (job steps included)', async () => {

@@ -44,7 +44,11 @@ export async function openPostgres(config: PostgresConfig): Promise<PostgresDepl
     statement_timeout: config.statementTimeoutMs ?? DEFAULTS.statementTimeoutMs,
   });
   // An idle connection that breaks is dropped by the pool; without a listener its error would crash the process.
-  pool.on('error', (error) => config.onError?.(storeUnavailable('idle connection', error)));
+  let closing: Promise<void> | undefined;
+  pool.on('error', (error) => {
+    // pool.end() resolves before its sockets close, so a server stopped at close may still break one: not worth reporting.
+    if (!closing) config.onError?.(storeUnavailable('idle connection', error));
+  });
   try {
     await guarded('migrate', () => migrate(pool));
   } catch (error) {
@@ -57,7 +61,6 @@ export async function openPostgres(config: PostgresConfig): Promise<PostgresDepl
     enabled: config.listen ?? true,
     ...(config.onError ? { onError: config.onError } : {}),
   });
-  let closing: Promise<void> | undefined;
   return {
     outbox: new PgOutboxStore(db),
     jobs: new PgDeployJobStore(db),
