@@ -6,6 +6,12 @@ export interface WorkerSettings {
   readonly owner: string;
   /** Tasks run at once (slots). */
   readonly concurrency: number;
+  /**
+   * Tasks one `claim` call asks for at most (default: `concurrency`, one call for every idle slot).
+   * Below that, a claim of more idle slots is split into calls of this size sent at once — 1 is
+   * the one-task-per-call mode the outbox benchmark compares with graphile-worker's default.
+   */
+  readonly claimBatchSize: number;
   /** How long a claim or heartbeat leases a task. */
   readonly leaseMs: number;
   /** Heartbeat period: a third of the lease, so two heartbeats may fail before a lease can expire. */
@@ -39,8 +45,10 @@ const DEFAULT_LEASE_MS = 30_000;
 /** Settings with defaults filled in and checked; a bad one fails with its name (RangeError). */
 export function workerSettings(overrides: Partial<WorkerSettings> & Pick<WorkerSettings, 'owner'>): WorkerSettings {
   const leaseMs = overrides.leaseMs ?? DEFAULT_LEASE_MS;
+  const concurrency = overrides.concurrency ?? 8;
   const settings: WorkerSettings = {
-    concurrency: 8,
+    concurrency,
+    claimBatchSize: concurrency,
     leaseMs,
     heartbeatMs: Math.max(1, Math.floor(leaseMs / 3)),
     pollMs: 1_000,
@@ -64,6 +72,7 @@ export function workerSettings(overrides: Partial<WorkerSettings> & Pick<WorkerS
   };
   for (const name of [
     'concurrency',
+    'claimBatchSize',
     'leaseMs',
     'heartbeatMs',
     'pollMs',

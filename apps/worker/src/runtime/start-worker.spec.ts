@@ -198,6 +198,21 @@ describe('worker runtime (in-memory stores)', () => {
     expect(Math.max(...world.calls.claims.map((c) => c.limit))).toBeLessThanOrEqual(3);
   });
 
+  it('with claimBatchSize below the idle slots, splits one claim into calls of that size sent together', async () => {
+    const gates: (() => void)[] = [];
+    const handler: TaskHandler = { run: () => new Promise<undefined>((resolve) => gates.push(() => resolve(undefined))), onFinalFailure: () => undefined };
+    await world.enqueue(['c1', 'c2', 'c3', 'c4', 'c5']);
+    await world.start(everyType(handler), { concurrency: 4, claimBatchSize: 1, pollMs: 60_000 });
+    await until(() => gates.length === 4, 2_000, 'four runs');
+    expect(world.calls.claims.slice(0, 4)).toEqual(Array.from({ length: 4 }, () => ({ limit: 1, got: 1 })));
+    while (gates.length > 0) {
+      gates.shift()?.();
+      await sleep(5);
+    }
+    await until(async () => (await world.deploys.outbox.list('SUCCESS', 10)).length === 5, 2_000, 'all five');
+    expect(Math.max(...world.calls.claims.map((c) => c.limit))).toBe(1);
+  });
+
   it('settles many tasks in one settle call', async () => {
     await world.enqueue(Array.from({ length: 16 }, (_, i) => `s${i}`));
     await world.start(everyType(ok), { concurrency: 16, settleFlushMs: 20 });

@@ -141,17 +141,20 @@ function worker(
           Effect.gen(function* () {
             const limit = demand.start(idle);
             const sentAt = performance.now();
-            const claimed = yield* Effect.exit(call(() => outbox.claim(settings.owner, limit, settings.leaseMs)));
-            if (Exit.isFailure(claimed)) {
-              demand.finish(limit, 0);
-              logger.warn({ err: Option.getOrUndefined(Exit.findErrorOption(claimed)) }, 'claim failed; trying again shortly');
-              return false;
-            }
-            demand.finish(limit, claimed.value.length);
-            counts.running += claimed.value.length;
-            for (const task of claimed.value) yield* FiberSet.run(tasks, runTask(leases.add(task, sentAt), sentAt));
+            const answers = yield* Effect.forEach(
+              claimSizes(limit, settings.claimBatchSize),
+              (size) => Effect.exit(call(() => outbox.claim(settings.owner, size, settings.leaseMs))),
+              { concurrency: 'unbounded' },
+            );
+            // Every call that answered leased its tasks: they run even when another call of the same claim failed.
+            const claimed = answers.flatMap((answer) => (Exit.isSuccess(answer) ? answer.value : []));
+            const failed = answers.find(Exit.isFailure);
+            demand.finish(limit, failed ? 0 : claimed.length);
+            counts.running += claimed.length;
+            for (const task of claimed) yield* FiberSet.run(tasks, runTask(leases.add(task, sentAt), sentAt));
             metrics.inFlight(leases.size);
-            return true;
+            if (failed) logger.warn({ err: Option.getOrUndefined(Exit.findErrorOption(failed)) }, 'claim failed; trying again shortly');
+            return failed === undefined;
           }),
         );
         if (!ok) yield* Effect.sleep(Math.min(settings.pollMs, 1_000));
@@ -182,6 +185,13 @@ function worker(
     logger.info(report, 'worker stopped');
     return report;
   });
+}
+
+/** One claim of `limit` tasks as calls of at most `batchSize` each. */
+function claimSizes(limit: number, batchSize: number): number[] {
+  const sizes: number[] = [];
+  for (let left = limit; left > 0; left -= batchSize) sizes.push(Math.min(left, batchSize));
+  return sizes;
 }
 
 function announcePoll(demand: Demand, wake: Latch.Latch): void {
