@@ -7,7 +7,7 @@
  * import a tool.
  *
  * Configuration: OUTBOX_BENCH_WORKER, JSON { connectionString, concurrency, poolSize, pollMs,
- * claimBatchSize, settleBatchSize, settleFlushMs }.
+ * prefetch, claimBatchSize, settleBatchSize, settleFlushMs }.
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -21,6 +21,7 @@ interface Config {
   readonly concurrency: number;
   readonly poolSize: number;
   readonly pollMs: number;
+  readonly prefetch: number;
   readonly claimBatchSize: number;
   readonly settleBatchSize: number;
   readonly settleFlushMs: number;
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
     settings: workerSettings({
       owner: `outbox-bench:${process.pid}:${randomUUID().slice(0, 8)}`,
       concurrency: config.concurrency,
+      prefetch: config.prefetch,
       claimBatchSize: config.claimBatchSize,
       settleBatchSize: config.settleBatchSize,
       settleFlushMs: config.settleFlushMs,

@@ -7,7 +7,16 @@ export interface WorkerSettings {
   /** Tasks run at once (slots). */
   readonly concurrency: number;
   /**
-   * Tasks one `claim` call asks for at most (default: `concurrency`, one call for every idle slot).
+   * Tasks claimed ahead of the free slots, held leased (and heartbeated) in a local queue until a slot
+   * frees: a backlog of short tasks then costs one claim round trip per `concurrency + prefetch`
+   * tasks instead of one per slot that freed, and the next task starts without waiting for the
+   * database. Only a backlog fills it (a wake-up for n tasks still claims n); a stop releases the
+   * queued tasks at once. Default 0: a claim asks for the idle slots only, which suits long tasks —
+   * a queued task waits for this worker's slots even when another worker is idle.
+   */
+  readonly prefetch: number;
+  /**
+   * Tasks one `claim` call asks for at most (default: `concurrency + prefetch`, one call for all the room there is).
    * Below that, a claim of more idle slots is split into calls of this size sent at once — 1 is
    * the one-task-per-call mode the outbox benchmark compares with graphile-worker's default.
    */
@@ -46,9 +55,11 @@ const DEFAULT_LEASE_MS = 30_000;
 export function workerSettings(overrides: Partial<WorkerSettings> & Pick<WorkerSettings, 'owner'>): WorkerSettings {
   const leaseMs = overrides.leaseMs ?? DEFAULT_LEASE_MS;
   const concurrency = overrides.concurrency ?? 8;
+  const prefetch = overrides.prefetch ?? 0;
   const settings: WorkerSettings = {
     concurrency,
-    claimBatchSize: concurrency,
+    prefetch,
+    claimBatchSize: concurrency + prefetch,
     leaseMs,
     heartbeatMs: Math.max(1, Math.floor(leaseMs / 3)),
     pollMs: 1_000,
@@ -84,7 +95,7 @@ export function workerSettings(overrides: Partial<WorkerSettings> & Pick<WorkerS
     'depthSampleMs',
   ] as const)
     positive(name);
-  for (const name of ['settleFlushMs', 'retentionMs', 'shutdownGraceMs'] as const) positive(name, 0);
+  for (const name of ['prefetch', 'settleFlushMs', 'retentionMs', 'shutdownGraceMs'] as const) positive(name, 0);
   if (settings.heartbeatMs >= settings.leaseMs)
     throw new RangeError(`WorkerSettings.heartbeatMs must be below leaseMs (${settings.leaseMs}), got ${settings.heartbeatMs}`);
   if (settings.owner.trim() === '') throw new RangeError('WorkerSettings.owner must not be empty');

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { TaskHandler, TaskHandlers } from '@ivm/application';
-import { TransientError, type ClaimedTask, type OutboxStore, type TaskWakeups } from '@ivm/domain';
+import { TransientError, type ClaimedTask, type Lease, type OutboxStore, type TaskWakeups } from '@ivm/domain';
 import * as Deferred from 'effect/Deferred';
 import * as Effect from 'effect/Effect';
 import * as Exit from 'effect/Exit';
@@ -43,7 +43,7 @@ export interface StopReport {
 export interface WorkerHandle {
   /** The lease owner it claims as. */
   readonly owner: string;
-  /** Leases held now (running or being settled). */
+  /** Leases held now (claimed ahead and waiting for a slot, running, or being settled). */
   inFlight(): number;
   /** Stops claiming, lets in-flight runs finish within the grace period, aborts and releases the rest. Idempotent. */
   stop(): Promise<StopReport>;
@@ -101,6 +101,23 @@ function worker(
     // A slot is busy while its handler runs; the settlement that follows waits for its batch without holding the slot.
     const counts = { settled: 0, running: 0 };
     const tasks = yield* FiberSet.make<void, never>();
+    const fork = yield* FiberSet.runtime(tasks)<never>();
+    // Claimed tasks waiting for a slot (at most `prefetch` beyond the slots), leased and heartbeated like running ones.
+    const queued: { readonly held: HeldLease; readonly sentAt: number }[] = [];
+    let starting = true;
+    const startQueued = (): void => {
+      while (starting && counts.running < settings.concurrency) {
+        const next = queued.shift();
+        if (!next) return;
+        // A lease presumed lost while it waited (fenced or not renewed) is not run: its task comes back through the reaper.
+        if (next.held.lost.signal.aborted) {
+          leases.remove(next.held.claimed.lease);
+          continue;
+        }
+        counts.running += 1;
+        fork(runTask(next.held, next.sentAt));
+      }
+    };
     const announce = (count: number): void => {
       demand.announce(count);
       wake.openUnsafe();
@@ -120,6 +137,7 @@ function worker(
       runOne(deps, held, sentAt, settle, context, {
         ran: () => {
           counts.running -= 1;
+          startQueued();
           wake.openUnsafe();
         },
         settled: () => {
@@ -130,16 +148,18 @@ function worker(
       });
     const claimLoop = Effect.gen(function* () {
       for (;;) {
-        const idle = settings.concurrency - counts.running;
-        if (!demand.due(idle)) {
+        const room = settings.concurrency + settings.prefetch - counts.running - queued.length;
+        // With tasks claimed ahead, the queue is refilled once half of it has drained: in batches, not one claim per freed slot.
+        const refill = queued.length <= Math.floor(settings.prefetch / 2);
+        if (!refill || !demand.due(room)) {
           yield* wake.await;
           yield* wake.close;
           continue;
         }
-        // Uninterruptible: tasks this claim leases are always registered and run, even when stop comes mid-call.
+        // Uninterruptible: tasks this claim leases are always registered, and run or (on stop) released, even when stop comes mid-call.
         const ok = yield* Effect.uninterruptible(
           Effect.gen(function* () {
-            const limit = demand.start(idle);
+            const limit = demand.start(room);
             const sentAt = performance.now();
             const answers = yield* Effect.forEach(
               claimSizes(limit, settings.claimBatchSize),
@@ -150,8 +170,8 @@ function worker(
             const claimed = answers.flatMap((answer) => (Exit.isSuccess(answer) ? answer.value : []));
             const failed = answers.find(Exit.isFailure);
             demand.finish(limit, failed ? 0 : claimed.length);
-            counts.running += claimed.length;
-            for (const task of claimed) yield* FiberSet.run(tasks, runTask(leases.add(task, sentAt), sentAt));
+            for (const task of claimed) queued.push({ held: leases.add(task, sentAt), sentAt });
+            startQueued();
             metrics.inFlight(leases.size);
             if (failed) logger.warn({ err: Option.getOrUndefined(Exit.findErrorOption(failed)) }, 'claim failed; trying again shortly');
             return failed === undefined;
@@ -177,10 +197,14 @@ function worker(
     const settledBefore = counts.settled;
     logger.info({ inFlight: leases.size, graceMs: settings.shutdownGraceMs }, 'worker stopping: no more claims, finishing in-flight tasks');
     yield* Scope.close(intake, Exit.void);
+    // Tasks claimed ahead that never started go back at once, for other workers to take while the runs finish.
+    starting = false;
+    const unstarted = queued.splice(0).map((entry) => entry.held.claimed.lease);
+    const releasedEarly = yield* releaseLeases(outbox, leases, unstarted, logger);
     const drained = yield* FiberSet.awaitEmpty(tasks).pipe(Effect.timeoutOption(settings.shutdownGraceMs));
     // Past the grace period: interrupting a run aborts its handler's signal; a run already settling finishes settling.
     if (Option.isNone(drained)) yield* FiberSet.clear(tasks);
-    const released = yield* releaseAll(outbox, leases, logger);
+    const released = releasedEarly + (yield* releaseLeases(outbox, leases, leases.all(), logger));
     const report: StopReport = { finished: counts.settled - settledBefore, released };
     logger.info(report, 'worker stopped');
     return report;
@@ -254,9 +278,8 @@ const MISSING_HANDLER: TaskHandler = {
   onFinalFailure: () => undefined,
 };
 
-// Leases still held after the runs ended or were interrupted: back to PENDING, the attempt not counted.
-function releaseAll(outbox: OutboxStore, leases: LeaseRegistry, logger: WorkerLogger): Effect.Effect<number> {
-  const held = leases.all();
+// Leases given back unfinished (never started, or interrupted past the grace period): back to PENDING, the attempt not counted.
+function releaseLeases(outbox: OutboxStore, leases: LeaseRegistry, held: readonly Lease[], logger: WorkerLogger): Effect.Effect<number> {
   if (held.length === 0) return Effect.succeed(0);
   return call(() => outbox.release(held)).pipe(
     Effect.retry(Schedule.exponential(50).pipe(Schedule.upTo({ times: 3 }))),
