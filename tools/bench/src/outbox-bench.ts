@@ -46,7 +46,8 @@ const { values: args } = parseArgs({
     modes: { type: 'string', default: 'batched,unbatched' },
     sides: { type: 'string', default: 'ours,graphile' },
     'settle-flush-ms': { type: 'string', default: '5' },
-    'graphile-local-queue': { type: 'string', default: '500' },
+    'settle-batch': { type: 'string', default: '64' },
+    'local-queue': { type: 'string', default: '500' },
     'graphile-batch-delay': { type: 'string', default: '0' },
     'no-fsync': { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench-results' },
@@ -80,7 +81,8 @@ const CHUNK = positive('chunk', args.chunk);
 const RUN_MODES = listOf('modes', args.modes, MODES);
 const RUN_SIDES = listOf('sides', args.sides, SIDES);
 const SETTLE_FLUSH_MS = positive('settle-flush-ms', args['settle-flush-ms'], 0);
-const GRAPHILE_LOCAL_QUEUE = positive('graphile-local-queue', args['graphile-local-queue']);
+const SETTLE_BATCH = positive('settle-batch', args['settle-batch']);
+const LOCAL_QUEUE = positive('local-queue', args['local-queue'], 0);
 const GRAPHILE_BATCH_DELAY = positive('graphile-batch-delay', args['graphile-batch-delay'], 0);
 const TRICKLE = RATE * SECONDS;
 /** Both sides' pools: a connection per slot and two more (ours listens on an extra one, graphile on one of its pool's). */
@@ -128,8 +130,16 @@ function databaseUrl(adminUrl: string, database: string, untracked: boolean): st
   return url.toString();
 }
 
+/** A pool whose idle connections may be ended by the server (DROP DATABASE … WITH (FORCE) after the run) without failing the bench. */
+function quietPool(url: string, max = 2): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max });
+  pool.on('error', () => undefined);
+  return pool;
+}
+
 async function withClient<T>(url: string, body: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
+  client.on('error', () => undefined);
   await client.connect();
   try {
     return await body(client);
@@ -159,8 +169,8 @@ const oursSpec = (id: number): TaskSpec => ({
 });
 
 async function oursProducer(url: string): Promise<Producer> {
-  const postgres = await openPostgres({ connectionString: url, poolSize: 4, listen: false, applicationName: 'outbox-bench' });
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const postgres = await openPostgres({ connectionString: url, poolSize: 4, listen: false, applicationName: 'outbox-bench', onError: () => undefined });
+  const pool = quietPool(url);
   const count = async (sql: string): Promise<number> => (await pool.query<{ n: number }>(sql)).rows[0]?.n ?? NaN;
   return {
     enqueueMany: async (ids) => void (await postgres.outbox.enqueue(ids.map(oursSpec))),
@@ -192,8 +202,9 @@ async function oursProducer(url: string): Promise<Producer> {
 async function graphileProducer(url: string): Promise<Producer> {
   const logger = new Logger(() => () => undefined);
   await runMigrations({ connectionString: url, logger });
-  const utils: WorkerUtils = await makeWorkerUtils({ connectionString: url, logger, maxPoolSize: 4 });
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const pool = quietPool(url);
+  const utilsPool = quietPool(url, 4);
+  const utils: WorkerUtils = await makeWorkerUtils({ pgPool: utilsPool, logger });
   const count = async (sql: string): Promise<number> => (await pool.query<{ n: number }>(sql)).rows[0]?.n ?? NaN;
   return {
     enqueueMany: async (ids) => void (await utils.addJobs(ids.map((n) => ({ identifier: 'bench', payload: { n } })))),
@@ -209,8 +220,9 @@ async function graphileProducer(url: string): Promise<Producer> {
       return { completed: NaN, problems };
     },
     close: async () => {
-      await pool.end();
       await utils.release();
+      await utilsPool.end();
+      await pool.end();
     },
   };
 }
@@ -219,15 +231,15 @@ function workerConfig(side: Side, mode: Mode, url: string): OursWorkerConfig | G
   const common = { connectionString: url, concurrency: CONCURRENCY, poolSize: POOL_SIZE, pollMs: POLL_MS };
   if (side === 'ours') {
     return mode === 'batched'
-      ? { ...common, claimBatchSize: CONCURRENCY, settleBatchSize: 64, settleFlushMs: SETTLE_FLUSH_MS }
-      : { ...common, claimBatchSize: 1, settleBatchSize: 1, settleFlushMs: 0 };
+      ? { ...common, prefetch: LOCAL_QUEUE, claimBatchSize: CONCURRENCY + LOCAL_QUEUE, settleBatchSize: SETTLE_BATCH, settleFlushMs: SETTLE_FLUSH_MS }
+      : { ...common, prefetch: 0, claimBatchSize: 1, settleBatchSize: 1, settleFlushMs: 0 };
   }
   return {
     ...common,
     preset:
       mode === 'batched'
         ? {
-            localQueue: { size: GRAPHILE_LOCAL_QUEUE },
+            ...(LOCAL_QUEUE > 0 ? { localQueue: { size: LOCAL_QUEUE } } : {}),
             completeJobBatchDelay: GRAPHILE_BATCH_DELAY,
             failJobBatchDelay: GRAPHILE_BATCH_DELAY,
             useNodeTime: true,

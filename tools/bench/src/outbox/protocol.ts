@@ -24,6 +24,7 @@ export interface OursWorkerConfig {
   readonly concurrency: number;
   readonly poolSize: number;
   readonly pollMs: number;
+  readonly prefetch: number;
   readonly claimBatchSize: number;
   readonly settleBatchSize: number;
   readonly settleFlushMs: number;
