@@ -1,13 +1,15 @@
 import { taskFromSpec, type OutboxTask, type TaskSpec } from '@ivm/domain';
 import type { Queryable } from '../client';
-import { decodeTask, TASK_COLUMNS, type TaskRecord } from '../codec';
+import { decodeTask, ms, TASK_COLUMNS, text, time, type TaskRecord } from '../codec';
 import { getTasks } from './get-tasks';
 
 /*
  * Inserts the PENDING tasks that are not stored yet and answers the stored task of every spec,
  * in one statement: the insert (ON CONFLICT DO NOTHING), a NOTIFY with the number of new tasks
  * (sent when the transaction commits), and the tasks that were there before. The `woken` CTE is
- * read by the first branch so that it runs; it runs once.
+ * read by the first branch so that it runs; it runs once. An inserted row is the spec plus the
+ * database's defaults, so only its id and `created_at` (= `run_after`, both the transaction's
+ * now()) come back; the rest of it is the spec the caller sent, checked before the call.
  */
 const ENQUEUE = `
 WITH spec AS (
@@ -16,11 +18,14 @@ WITH spec AS (
   INSERT INTO outbox_tasks AS t (task_id, type, status, tenant_id, job_id, payload, max_attempts)
   SELECT task_id, type, 'PENDING', payload->>'tenantId', payload->>'jobId', payload, max_attempts FROM spec
   ON CONFLICT (task_id) DO NOTHING
-  RETURNING ${TASK_COLUMNS}
+  RETURNING t.task_id, t.created_at
 ), woken AS (
   SELECT pg_notify('ivm_outbox', count(*)::text) FROM inserted HAVING count(*) > 0
 )
-SELECT i.*, true AS inserted FROM inserted i, (SELECT count(*) FROM woken) w
+SELECT i.task_id, NULL::text AS type, NULL::text AS status, NULL::jsonb AS payload, NULL::int4 AS attempt, NULL::int4 AS max_attempts,
+  NULL::text AS lease_owner, NULL::float8 AS lease_until, ${ms('i.created_at')} AS created_at, NULL::float8 AS run_after, NULL::jsonb AS last_error,
+  true AS inserted
+FROM inserted i, (SELECT count(*) FROM woken) w
 UNION ALL
 SELECT ${TASK_COLUMNS}, false FROM outbox_tasks t WHERE t.task_id = ANY($1::text[])`;
 
@@ -37,7 +42,19 @@ export async function enqueueTasks(q: Queryable, specs: readonly TaskSpec[]): Pr
     text: ENQUEUE,
     values: [tasks.map((t) => t.taskId), tasks.map((t) => t.type), tasks.map((t) => JSON.stringify(t.payload)), tasks.map((t) => t.maxAttempts)],
   });
-  const stored = new Map(rows.map((row) => [row.task_id, decodeTask(row)]));
+  // An id sent once whose row this statement inserted is its spec as stored; an id sent twice is read back (which spec won is the database's).
+  const sent = new Map<string, OutboxTask | null>();
+  for (const t of tasks) sent.set(t.taskId, sent.has(t.taskId) ? null : t);
+  const stored = new Map<string, OutboxTask>();
+  for (const row of rows) {
+    const taskId = text(row.task_id, 'outbox_tasks', 'task_id');
+    if (!row.inserted) stored.set(taskId, decodeTask(row));
+    else {
+      const spec = sent.get(taskId);
+      const createdAt = time(row.created_at, 'outbox_tasks', 'created_at');
+      if (spec) stored.set(taskId, { ...spec, createdAt, runAfter: createdAt });
+    }
+  }
   // A task another transaction inserted while this statement ran is in neither branch (its snapshot predates it): read it now.
   const missing = tasks.filter((t) => !stored.has(t.taskId)).map((t) => t.taskId);
   if (missing.length > 0) for (const task of await getTasks(q, missing)) stored.set(task.taskId, task);
