@@ -1,6 +1,6 @@
 import type { DeployJobStore, OutboxStore, TaskWakeups } from '@ivm/domain';
 import { Client, Pool } from 'pg';
-import { Database } from './client';
+import { configureSessions, Database } from './client';
 import type { PostgresConfig } from './config';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded/embedded-server';
 import { guarded, storeUnavailable } from './errors';
@@ -43,6 +43,9 @@ export async function openPostgres(config: PostgresConfig): Promise<PostgresDepl
     max: config.poolSize ?? DEFAULTS.poolSize,
     statement_timeout: config.statementTimeoutMs ?? DEFAULTS.statementTimeoutMs,
   });
+  const preparedStatements = config.preparedStatements ?? true;
+  // Session settings need the session kept: not behind a pooler in transaction mode, which is also where prepared statements are off.
+  configureSessions(pool, preparedStatements);
   // An idle connection that breaks is dropped by the pool; without a listener its error would crash the process.
   let closing: Promise<void> | undefined;
   pool.on('error', (error) => {
@@ -55,7 +58,7 @@ export async function openPostgres(config: PostgresConfig): Promise<PostgresDepl
     await shutdown(pool, undefined, embedded);
     throw error;
   }
-  const db = new Database(pool, config.preparedStatements ?? true);
+  const db = new Database(pool, preparedStatements);
   const listenConnection = { ...connection, application_name: `${connection.application_name}:listen` };
   const wakeups = new PgTaskWakeups(() => new Client(listenConnection), {
     enabled: config.listen ?? true,
