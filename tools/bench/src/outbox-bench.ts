@@ -134,6 +134,7 @@ function databaseUrl(adminUrl: string, database: string, untracked: boolean): st
 function quietPool(url: string, max = 2): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max });
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
@@ -440,27 +441,9 @@ async function runSide(server: Server, side: Side, mode: Mode): Promise<RunResul
       await drained(producer);
     }
 
-    // Throughput: everything enqueued up front, in bulk.
-    const tracked = server.embedded && (await resetStatementStats(server.adminUrl));
-    const cpuBefore = workers.map((w) => cpuMs(w.child.pid));
-    console.log(`  throughput: ${fmt(TASKS)} tasks enqueued in chunks of ${fmt(CHUNK)}`);
-    const stopProgress = progressPrinter(label, runs, WARMUP, TASKS);
-    const t0 = performance.now();
-    for (let at = WARMUP; at < WARMUP + TASKS; at += CHUNK) await producer.enqueueMany(range(at, Math.min(WARMUP + TASKS, at + CHUNK)));
-    const enqueueSeconds = (performance.now() - t0) / 1000;
-    await runs.until(WARMUP + TASKS);
-    await drained(producer);
-    const seconds = (performance.now() - t0) / 1000;
-    stopProgress();
-    const workerCpu = workers.reduce((sum, w, i) => sum + cpuMs(w.child.pid) - (cpuBefore[i] ?? NaN), 0);
-    const statements = tracked ? await statementStats(server.adminUrl, database) : null;
-    const statementCalls = statements?.reduce((sum, s) => sum + s.calls, 0);
-    const dbMs = statements?.reduce((sum, s) => sum + s.calls * s.meanMs, 0);
-    console.log(`  throughput: ${fmt(TASKS / seconds)} tasks/s (${fmt(seconds, 2)} s; enqueue ${fmt(enqueueSeconds, 2)} s)`);
-
     // Latency: a steady trickle below capacity, each task enqueued on its own.
     console.log(`  latency: ${fmt(RATE)} enqueues/s for ${SECONDS} s`);
-    const base = WARMUP + TASKS;
+    const base = WARMUP;
     const enqueuedAt = new Float64Array(TRICKLE);
     const enqueueMs = new Float64Array(TRICKLE);
     const sends: Promise<void>[] = [];
@@ -472,7 +455,7 @@ async function runSide(server: Server, side: Side, mode: Mode): Promise<RunResul
       sends.push(producer.enqueueOne(base + k).then(() => void (enqueueMs[k] = wallNow() - at)));
     }
     await Promise.all(sends);
-    await runs.until(total);
+    await runs.until(WARMUP + TRICKLE);
     await drained(producer);
     const latencies = Array.from(enqueuedAt, (at, k) => (runs.startedAt[base + k] ?? NaN) - at);
     const latency = {
@@ -488,6 +471,24 @@ async function runSide(server: Server, side: Side, mode: Mode): Promise<RunResul
     console.log(
       `  latency: p50 ${fmt(latency.p50, 2)} ms, p99 ${fmt(latency.p99, 2)} ms (the enqueue call itself: p50 ${fmt(latency.enqueueP50, 2)} ms, p99 ${fmt(latency.enqueueP99, 2)} ms)`,
     );
+
+    // Throughput: everything enqueued up front, in bulk.
+    const tracked = server.embedded && (await resetStatementStats(server.adminUrl));
+    const cpuBefore = workers.map((w) => cpuMs(w.child.pid));
+    console.log(`  throughput: ${fmt(TASKS)} tasks enqueued in chunks of ${fmt(CHUNK)}`);
+    const stopProgress = progressPrinter(label, runs, WARMUP + TRICKLE, TASKS);
+    const t0 = performance.now();
+    for (let at = WARMUP + TRICKLE; at < total; at += CHUNK) await producer.enqueueMany(range(at, Math.min(total, at + CHUNK)));
+    const enqueueSeconds = (performance.now() - t0) / 1000;
+    await runs.until(total);
+    await drained(producer);
+    const seconds = (performance.now() - t0) / 1000;
+    stopProgress();
+    const workerCpu = workers.reduce((sum, w, i) => sum + cpuMs(w.child.pid) - (cpuBefore[i] ?? NaN), 0);
+    const statements = tracked ? await statementStats(server.adminUrl, database) : null;
+    const statementCalls = statements?.reduce((sum, s) => sum + s.calls, 0);
+    const dbMs = statements?.reduce((sum, s) => sum + s.calls * s.meanMs, 0);
+    console.log(`  throughput: ${fmt(TASKS / seconds)} tasks/s (${fmt(seconds, 2)} s; enqueue ${fmt(enqueueSeconds, 2)} s)`);
 
     // Stop, then check: every task ran exactly once, and the queue records every one completed.
     for (const w of workers) w.child.send({ type: 'stop' });
