@@ -154,6 +154,8 @@ function worker(
         if (!refill || !demand.due(room)) {
           yield* wake.await;
           yield* wake.close;
+          // Runs that end in the same tick as the one that woke us free their slots first: one claim for all of them, not one per slot.
+          yield* Effect.yieldNow;
           continue;
         }
         // Uninterruptible: tasks this claim leases are always registered, and run or (on stop) released, even when stop comes mid-call.
