@@ -1,5 +1,4 @@
 import { IllegalStateTransitionError, StoreUnavailableError, type FencedResult, type OutboxStore, type Settlement } from '@ivm/domain';
-import * as Effect from 'effect/Effect';
 import { makeSettler, SettleFailedError } from './settler';
 
 const ok = (taskId: string): Settlement => ({ kind: 'OK', lease: { taskId, token: `token-${taskId}` } });
@@ -16,12 +15,10 @@ function fakeOutbox(answer: (settlements: readonly Settlement[]) => readonly Fen
   return { outbox, calls };
 }
 
-const settleAll = (settle: ReturnType<typeof makeSettler>, ids: readonly string[]) =>
-  Effect.runPromise(
-    Effect.all(
-      ids.map((id) => Effect.exit(settle(ok(id)))),
-      { concurrency: 'unbounded' },
-    ),
+/** Each settlement's outcome: `Success` with its result, or `Failure` with the SettleFailedError. */
+const settleAll = async (settle: ReturnType<typeof makeSettler>, ids: readonly string[]) =>
+  (await Promise.allSettled(ids.map((id) => settle(ok(id))))).map((outcome) =>
+    outcome.status === 'fulfilled' ? { _tag: 'Success' as const, value: outcome.value } : { _tag: 'Failure' as const, error: outcome.reason as unknown },
   );
 
 describe('settler', () => {
@@ -60,7 +57,7 @@ describe('settler', () => {
     expect(calls.slice(1).sort()).toEqual([['a'], ['bad'], ['c']]);
     expect(exits.map((exit) => exit._tag)).toEqual(['Success', 'Failure', 'Success']);
     const failure = exits[1];
-    expect(failure?._tag === 'Failure' && failure.cause.toString()).toContain('settle failed');
+    expect(failure?._tag === 'Failure' && failure.error).toBeInstanceOf(SettleFailedError);
     expect(new SettleFailedError(new IllegalStateTransitionError('deploy job', 'READY', 'RUNNING')).transient).toBe(false);
   });
 

@@ -1,6 +1,4 @@
 import { classify, type FencedResult, type OutboxStore, type Settlement } from '@ivm/domain';
-import * as Effect from 'effect/Effect';
-import * as Exit from 'effect/Exit';
 
 /** A settlement that could not be written. The task stays RUNNING and comes back through the reaper. */
 export class SettleFailedError extends Error {
@@ -13,12 +11,13 @@ export class SettleFailedError extends Error {
   }
 }
 
-/** Writes one settlement; concurrent calls share `settle` round trips. */
-export type Settle = (settlement: Settlement) => Effect.Effect<FencedResult, SettleFailedError>;
+/** Writes one settlement; concurrent calls share `settle` round trips. Rejects with SettleFailedError. */
+export type Settle = (settlement: Settlement) => Promise<FencedResult>;
 
 interface Waiting {
   readonly settlement: Settlement;
-  readonly done: (exit: Exit.Exit<FencedResult, SettleFailedError>) => void;
+  readonly resolve: (result: FencedResult) => void;
+  readonly reject: (error: SettleFailedError) => void;
 }
 
 /** Retries of a call the store did not answer: about a second in all (50 ms doubling, jittered, 5 times). */
@@ -35,9 +34,9 @@ const FIRST_RETRY_MS = 50;
  * written before the answer was lost is then reported `fenced` (its task is no longer RUNNING),
  * never applied twice.
  *
- * The batching is plain code around one `Effect.callback` per settlement: it runs once per task,
- * and Effect's request batching (RequestResolver, a retry schedule per request) cost more CPU than
- * a no-op task's whole run.
+ * The batching is plain code with one promise per settlement: it runs once per task, and Effect's
+ * request batching (RequestResolver, a retry schedule per request) cost more CPU than a no-op
+ * task's whole run.
  */
 export function makeSettler(
   outbox: OutboxStore,
@@ -59,9 +58,8 @@ export function makeSettler(
   const answer = (batch: readonly Waiting[], results: readonly FencedResult[]): void =>
     batch.forEach((waiting, i) => {
       const result = results[i];
-      waiting.done(
-        result === undefined ? Exit.fail(new SettleFailedError(new Error('the store answered fewer results than settlements'))) : Exit.succeed(result),
-      );
+      if (result === undefined) waiting.reject(new SettleFailedError(new Error('the store answered fewer results than settlements')));
+      else waiting.resolve(result);
     });
 
   /** One call, retried while the store does not answer; never rejects (every waiting settlement is answered). */
@@ -74,7 +72,7 @@ export function makeSettler(
         const error = new SettleFailedError(cause);
         if (!error.transient && batch.length > 1) return sendAlone(batch);
         if (!error.transient || attempt >= RETRIES) {
-          for (const waiting of batch) waiting.done(Exit.fail(error));
+          for (const waiting of batch) waiting.reject(error);
           return;
         }
         await sleep(FIRST_RETRY_MS * 2 ** attempt * (0.8 + Math.random() * 0.4));
@@ -92,8 +90,8 @@ export function makeSettler(
   };
 
   return (settlement) =>
-    Effect.callback<FencedResult, SettleFailedError>((resume) => {
-      pending.push({ settlement, done: resume });
+    new Promise<FencedResult>((resolve, reject) => {
+      pending.push({ settlement, resolve, reject });
       if (pending.length >= options.batchSize) flush();
       else timer ??= setTimeout(flush, options.flushMs);
     });

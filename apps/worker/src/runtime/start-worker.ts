@@ -1,11 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import type { TaskHandler, TaskHandlers } from '@ivm/application';
-import { TransientError, type ClaimedTask, type Lease, type OutboxStore, type TaskWakeups } from '@ivm/domain';
+import { TransientError, type ClaimedTask, type FollowUp, type Lease, type OutboxStore, type TaskWakeups } from '@ivm/domain';
 import * as Deferred from 'effect/Deferred';
 import * as Effect from 'effect/Effect';
 import * as Exit from 'effect/Exit';
 import * as Fiber from 'effect/Fiber';
-import * as FiberSet from 'effect/FiberSet';
 import * as Latch from 'effect/Latch';
 import * as Option from 'effect/Option';
 import * as Schedule from 'effect/Schedule';
@@ -14,7 +13,8 @@ import { Demand } from './demand';
 import { LeaseRegistry, type HeldLease } from './leases';
 import { call, heartbeatOnce, jitteredLoop, pruneOnce, reapOnce, sampleDepthOnce, type LoopContext } from './loops';
 import { NO_METRICS, SILENT_LOGGER, type WorkerLogger, type WorkerMetrics } from './observe';
-import { outcomeLabel, runHandler, settlementOf } from './run-task';
+import { outcomeLabel, settlementOf } from './run-task';
+import { Runs, type Run } from './runs';
 import type { WorkerSettings } from './settings';
 import { makeSettler, type Settle } from './settler';
 
@@ -100,8 +100,7 @@ function worker(
     const settle = makeSettler(outbox, { batchSize: settings.settleBatchSize, flushMs: settings.settleFlushMs, onBatch: deps.onSettleBatch });
     // A slot is busy while its handler runs; the settlement that follows waits for its batch without holding the slot.
     const counts = { settled: 0, running: 0 };
-    const tasks = yield* FiberSet.make<void, never>();
-    const fork = yield* FiberSet.runtime(tasks)<never>();
+    const runs = new Runs();
     // Claimed tasks waiting for a slot (at most `prefetch` beyond the slots), leased and heartbeated like running ones.
     const queued: { readonly held: HeldLease; readonly sentAt: number }[] = [];
     let starting = true;
@@ -115,7 +114,7 @@ function worker(
           continue;
         }
         counts.running += 1;
-        fork(runTask(next.held, next.sentAt));
+        runTask(next.held, next.sentAt);
       }
     };
     const announce = (count: number): void => {
@@ -133,8 +132,8 @@ function worker(
         call(unsubscribe).pipe(Effect.catch((err) => Effect.sync(() => logger.warn({ err }, 'unsubscribing from wake-ups failed')))),
       );
     }
-    const runTask = (held: HeldLease, sentAt: number): Effect.Effect<void> =>
-      runOne(deps, held, sentAt, settle, context, {
+    const runTask = (held: HeldLease, sentAt: number): void =>
+      void runOne(deps, runs.add(held), sentAt, settle, context, runs, {
         ran: () => {
           counts.running -= 1;
           startQueued();
@@ -203,9 +202,9 @@ function worker(
     starting = false;
     const unstarted = queued.splice(0).map((entry) => entry.held.claimed.lease);
     const releasedEarly = yield* releaseLeases(outbox, leases, unstarted, logger);
-    const drained = yield* FiberSet.awaitEmpty(tasks).pipe(Effect.timeoutOption(settings.shutdownGraceMs));
+    const drained = yield* Effect.promise(() => runs.whenEmpty()).pipe(Effect.timeoutOption(settings.shutdownGraceMs));
     // Past the grace period: interrupting a run aborts its handler's signal; a run already settling finishes settling.
-    if (Option.isNone(drained)) yield* FiberSet.clear(tasks);
+    if (Option.isNone(drained)) yield* Effect.promise(() => runs.interrupt());
     const released = releasedEarly + (yield* releaseLeases(outbox, leases, leases.all(), logger));
     const report: StopReport = { finished: counts.settled - settledBefore, released };
     logger.info(report, 'worker stopped');
@@ -225,41 +224,54 @@ function announcePoll(demand: Demand, wake: Latch.Latch): void {
   wake.openUnsafe();
 }
 
-// One run: the handler (interruptible), then its settlement (not: a finished run's outcome is always written if the store answers).
-function runOne(
+/**
+ * One run, as a plain promise that never rejects: the handler, then its settlement. A stop past the
+ * grace period interrupts the handler (`Runs.interrupt`: its signal aborts, its lease is released
+ * by the stop sequence, and whatever it answers later is dropped); a run already settling finishes,
+ * so a finished run's outcome is always written if the store answers.
+ */
+async function runOne(
   deps: WorkerDeps,
-  held: HeldLease,
+  run: Run,
   sentAt: number,
   settle: Settle,
   context: LoopContext,
+  runs: Runs,
   done: { readonly ran: () => void; readonly settled: () => void },
-): Effect.Effect<void> {
-  const { claimed } = held;
+): Promise<void> {
+  const { claimed } = run.held;
   const { logger, metrics, settings } = context;
-  return Effect.uninterruptibleMask((restore) =>
-    Effect.gen(function* () {
-      const type = claimed.task.type;
-      metrics.claimToStart(type, (claimed.waitedMs + (performance.now() - sentAt)) / 1_000);
-      const result = yield* Effect.exit(restore(runHandler(handlerFor(deps.handlers, claimed), held)));
-      done.ran();
-      if (Exit.hasInterrupts(result)) return; // stopped past the grace period: the lease is released by the stop sequence
-      const settlement = settlementOf(claimed, handlerFor(deps.handlers, claimed), result, settings.retry, (err) =>
-        logger.error({ err, taskId: claimed.task.taskId }, 'onFinalFailure threw: the failure is settled without its job steps'),
-      );
-      const written = yield* Effect.exit(settle(settlement));
-      if (Exit.isSuccess(written)) {
-        const label = outcomeLabel(settlement, written.value === 'fenced');
-        metrics.taskSettled(type, label);
-        if (label !== 'ok') logOutcome(logger, claimed, settlement.kind, label);
-      } else {
-        logger.error(
-          { err: Option.getOrUndefined(Exit.findErrorOption(written)), taskId: claimed.task.taskId },
-          'settlement not written: the lease will expire and the reaper returns the task',
-        );
-      }
-      done.settled();
-    }),
-  );
+  const type = claimed.task.type;
+  const handler = handlerFor(deps.handlers, claimed);
+  try {
+    metrics.claimToStart(type, (claimed.waitedMs + (performance.now() - sentAt)) / 1_000);
+    let result: Exit.Exit<FollowUp | undefined, unknown>;
+    try {
+      result = Exit.succeed(await handler.run(claimed, run.held.lost.signal));
+    } catch (thrown) {
+      result = Exit.fail(thrown);
+    }
+    done.ran();
+    if (run.interrupted) return; // stopped past the grace period: the lease is released by the stop sequence
+    run.settling = true;
+    const settlement = settlementOf(claimed, handler, result, settings.retry, (err) =>
+      logger.error({ err, taskId: claimed.task.taskId }, 'onFinalFailure threw: the failure is settled without its job steps'),
+    );
+    try {
+      const written = await settle(settlement);
+      const label = outcomeLabel(settlement, written === 'fenced');
+      metrics.taskSettled(type, label);
+      if (label !== 'ok') logOutcome(logger, claimed, settlement.kind, label);
+    } catch (err) {
+      logger.error({ err, taskId: claimed.task.taskId }, 'settlement not written: the lease will expire and the reaper returns the task');
+    }
+    done.settled();
+  } catch (err) {
+    // A bug on this path (metrics, logging): the lease is left to expire, the reaper returns the task.
+    logger.error({ err, taskId: claimed.task.taskId }, 'run failed in the runtime; its lease will expire');
+  } finally {
+    runs.delete(run);
+  }
 }
 
 function logOutcome(logger: WorkerLogger, claimed: ClaimedTask, kind: string, label: string): void {
