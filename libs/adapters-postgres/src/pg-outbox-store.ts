@@ -17,10 +17,10 @@ import { guarded } from './errors';
 import { occurrenceRounds } from './rounds';
 import { claimTasks } from './sql/claim-tasks';
 import { enqueueTasks } from './sql/enqueue-tasks';
-import { fenceTask } from './sql/fence-task';
+import { advanceJob } from './sql/advance-job';
 import { getTasks } from './sql/get-tasks';
 import { heartbeatTasks, leaseKey } from './sql/heartbeat-tasks';
-import { applyJobSteps } from './sql/job-steps';
+import { stepJobs, type LockedJob } from './sql/job-steps';
 import { listTasks } from './sql/list-tasks';
 import { pruneTasks } from './sql/prune-tasks';
 import { queueDepth } from './sql/queue-depth';
@@ -28,6 +28,8 @@ import { reapTasks } from './sql/reap-tasks';
 import { redriveTask } from './sql/redrive-task';
 import { releaseTasks } from './sql/release-tasks';
 import { settleTasks } from './sql/settle-tasks';
+import { settleAndLockJobs } from './sql/settle-with-follow-ups';
+import { writeFollowUps } from './sql/write-follow-ups';
 
 /**
  * The outbox on PostgreSQL. Hot paths are one round trip each: claim, heartbeat, and a settle
@@ -49,13 +51,7 @@ export class PgOutboxStore implements OutboxStore {
   }
 
   async advance(lease: Lease, steps: readonly JobStep[]): Promise<FencedResult> {
-    return guarded('advance', () =>
-      this.db.transaction(async (q) => {
-        if (!(await fenceTask(q, lease))) return 'fenced';
-        await applyJobSteps(q, steps);
-        return 'applied';
-      }),
-    );
+    return guarded('advance', () => this.db.transaction((q) => advanceJob(q, lease, steps)));
   }
 
   async settle(settlements: readonly Settlement[]): Promise<readonly FencedResult[]> {
@@ -132,23 +128,29 @@ function hasFollowUp(settlement: Settlement): boolean {
   return settlement.kind !== 'RETRY' && settlement.followUp !== undefined && (settlement.followUp.steps.length > 0 || settlement.followUp.enqueue.length > 0);
 }
 
-/** In one transaction: the fenced updates round by round, then the job steps and new tasks of the settlements that applied, in input order. */
+/**
+ * In one transaction of four round trips (BEGIN, two statements, COMMIT): the fenced batch update
+ * with the lock of the follow-ups' jobs, then — in input order, for the settlements that applied —
+ * the job steps and new tasks in one write. A task named twice is settled again in a later round.
+ */
 async function settleWithFollowUps(q: Queryable, settlements: readonly Settlement[], rounds: readonly number[][]): Promise<FencedResult[]> {
   const results: FencedResult[] = settlements.map(() => 'fenced');
-  for (const round of rounds) {
-    const applied = await settleTasks(
-      q,
-      round.map((i) => settlements[i] as Settlement),
-    );
-    for (const i of round) if (applied.has((settlements[i] as Settlement).lease.taskId)) results[i] = 'applied';
+  const named = settlements.flatMap((s) => (s.kind !== 'RETRY' && s.followUp ? s.followUp.steps : []));
+  let jobs = new Map<string, LockedJob>();
+  for (const [r, round] of rounds.entries()) {
+    const batch = round.map((i) => settlements[i] as Settlement);
+    const settled = r === 0 ? await settleAndLockJobs(q, batch, named) : { applied: await settleTasks(q, batch), jobs };
+    jobs = settled.jobs;
+    for (const i of round) if (settled.applied.has((settlements[i] as Settlement).lease.taskId)) results[i] = 'applied';
   }
   const followUps = settlements.flatMap((s, i) => (results[i] === 'applied' && s.kind !== 'RETRY' && s.followUp ? [s.followUp] : []));
-  await applyJobSteps(
-    q,
+  const moved = stepJobs(
+    jobs,
     followUps.flatMap((f) => f.steps),
   );
-  await enqueueTasks(
+  await writeFollowUps(
     q,
+    moved,
     followUps.flatMap((f) => f.enqueue),
   );
   return results;

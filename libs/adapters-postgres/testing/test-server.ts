@@ -21,16 +21,30 @@ export interface TestServer {
   release(): Promise<void>;
 }
 
+/** A server started for one test file (jest gives each file its own module registry), shared by its databases. */
+let own: { readonly started: ReturnType<typeof startTestServer>; users: number } | undefined;
+
 /**
- * The server the tests use: DATABASE_URL when set (a real server, e.g. tools' run-against-server
+ * The server the tests use: DATABASE_URL when set (a real server, e.g. the test-against-server
  * script), else the embedded one jest's global setup started for the whole run, else an embedded
- * one started for this caller alone (a test file run under another jest config).
+ * one started for this test file (a file run under a jest config without that global setup),
+ * stopped when its last database is dropped.
  */
 export async function testServer(): Promise<TestServer> {
   const shared = process.env['DATABASE_URL'] || process.env[TEST_SERVER_URL_VARIABLE];
   if (shared) return { adminUrl: shared, release: async () => undefined };
-  const started = await startTestServer();
-  return { adminUrl: started.connectionString, release: started.stop };
+  const server = (own ??= { started: startTestServer(), users: 0 });
+  server.users += 1;
+  const { connectionString, stop } = await server.started;
+  return {
+    adminUrl: connectionString,
+    release: async () => {
+      server.users -= 1;
+      if (server.users > 0) return;
+      if (own === server) own = undefined;
+      await stop();
+    },
+  };
 }
 
 /** An embedded server in a fresh temporary directory, deleted again by `stop`. */

@@ -3,17 +3,14 @@ import type { Queryable } from '../client';
 import { decodeTask, ms, TASK_COLUMNS, text, time, type TaskRecord } from '../codec';
 import { getTasks } from './get-tasks';
 
-/*
- * Inserts the PENDING tasks that are not stored yet and answers the stored task of every spec,
- * in one statement: the insert (ON CONFLICT DO NOTHING), a NOTIFY with the number of new tasks
- * (sent when the transaction commits), and the tasks that were there before. The `woken` CTE is
- * read by the first branch so that it runs; it runs once. An inserted row is the spec plus the
- * database's defaults, so only its id and `created_at` (= `run_after`, both the transaction's
- * now()) come back; the rest of it is the spec the caller sent, checked before the call.
+/**
+ * The CTEs that insert PENDING tasks not stored yet (`inserted`: their id and `created_at`) and
+ * NOTIFY their number (`woken`, sent at commit), with the specs in parameters $p–$p+3
+ * (`enqueueValues`). A statement using them must read `woken` for the NOTIFY to run; it runs once.
  */
-const ENQUEUE = `
-WITH spec AS (
-  SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::int4[]) AS s(task_id, type, payload, max_attempts)
+export function insertPendingCtes(p: number): string {
+  return `spec AS (
+  SELECT * FROM unnest($${p}::text[], $${p + 1}::text[], $${p + 2}::jsonb[], $${p + 3}::int4[]) AS s(task_id, type, payload, max_attempts)
 ), inserted AS (
   INSERT INTO outbox_tasks AS t (task_id, type, status, tenant_id, job_id, payload, max_attempts)
   SELECT task_id, type, 'PENDING', payload->>'tenantId', payload->>'jobId', payload, max_attempts FROM spec
@@ -21,7 +18,21 @@ WITH spec AS (
   RETURNING t.task_id, t.created_at
 ), woken AS (
   SELECT pg_notify('ivm_outbox', count(*)::text) FROM inserted HAVING count(*) > 0
-)
+)`;
+}
+
+/** Tasks checked by `taskFromSpec`, as the four arrays of `insertPendingCtes`. */
+export function enqueueValues(tasks: readonly OutboxTask[]): unknown[] {
+  return [tasks.map((t) => t.taskId), tasks.map((t) => t.type), tasks.map((t) => JSON.stringify(t.payload)), tasks.map((t) => t.maxAttempts)];
+}
+
+/*
+ * The insert, and the tasks that were there before, in one statement. An inserted row is the spec
+ * plus the database's defaults, so only its id and `created_at` (= `run_after`, both the
+ * transaction's now()) come back; the rest of it is the spec the caller sent, checked before the call.
+ */
+const ENQUEUE = `
+WITH ${insertPendingCtes(1)}
 SELECT i.task_id, NULL::text AS type, NULL::text AS status, NULL::jsonb AS payload, NULL::int4 AS attempt, NULL::int4 AS max_attempts,
   NULL::text AS lease_owner, NULL::float8 AS lease_until, ${ms('i.created_at')} AS created_at, NULL::float8 AS run_after, NULL::jsonb AS last_error,
   true AS inserted
@@ -40,7 +51,7 @@ export async function enqueueTasks(q: Queryable, specs: readonly TaskSpec[]): Pr
   const { rows } = await q.query<EnqueueRecord>({
     name: 'ivm_enqueue_tasks',
     text: ENQUEUE,
-    values: [tasks.map((t) => t.taskId), tasks.map((t) => t.type), tasks.map((t) => JSON.stringify(t.payload)), tasks.map((t) => t.maxAttempts)],
+    values: enqueueValues(tasks),
   });
   // An id sent once whose row this statement inserted is its spec as stored; an id sent twice is read back (which spec won is the database's).
   const sent = new Map<string, OutboxTask | null>();
