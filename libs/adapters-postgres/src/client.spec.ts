@@ -1,6 +1,6 @@
 import { taskSpec } from '@ivm/domain/testing';
 import { createTestDatabase, withPgPool, type TestDatabase } from '../testing';
-import { configureSessions, Database } from './client';
+import { Database, withSessionSettings } from './client';
 import { migrate } from './migrations';
 import { CLAIM, claimTasks } from './sql/claim-tasks';
 import { enqueueTasks } from './sql/enqueue-tasks';
@@ -63,12 +63,15 @@ describe('Database', () => {
             Array.from({ length: 1_000 }, (_, i) => taskSpec(`job-${chunk}-${i}`)),
           );
       });
+      // The connection string's own options are kept beside the adapter's.
+      const url = new URL(fresh.connectionString);
+      url.searchParams.set('options', '-c lock_timeout=1234');
       const settings = (keepSessions: boolean) =>
         withPgPool(
-          fresh.connectionString,
+          withSessionSettings(url.toString(), keepSessions).connectionString,
           async (pool) => {
-            configureSessions(pool, keepSessions);
             const setting = (await pool.query<{ enable_bitmapscan: string }>('SHOW enable_bitmapscan')).rows[0]?.enable_bitmapscan;
+            expect((await pool.query<{ lock_timeout: string }>('SHOW lock_timeout')).rows[0]?.lock_timeout).toBe('1234ms');
             await pool.query('BEGIN');
             const plan = await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${CLAIM}`, [508, 'w', 1_000]);
             await pool.query('ROLLBACK');

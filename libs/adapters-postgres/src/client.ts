@@ -30,28 +30,27 @@ export interface PoolLike extends Queryable {
   end(): Promise<void>;
 }
 
-/** What a pool of node-postgres says when it opens a connection. */
-export interface PoolEventsLike {
-  on(event: 'connect', listener: (client: Queryable) => void): unknown;
-}
-
 /**
- * The adapter's session settings, sent once on every new connection of `pool` — only where the
+ * The adapter's session settings, in the startup `options` of every connection — only where the
  * server keeps sessions (`keepSessions`: not behind a pooler in transaction mode, where a setting
  * would leak into other clients' sessions).
  *
  * `enable_bitmapscan = off`: a claim walks the claim index in order and stops at its limit, but a
  * backlog that grew since the last ANALYZE (a burst, a fresh table) has the planner expect a few
  * due tasks and read them all with a bitmap scan and sort them instead — O(backlog) per claim,
- * 16 ms of a 30 ms claim of 508 from a backlog of 20,000 (0.8 ms in index order). No statement of
- * this adapter gains from a bitmap scan: each reads by key, or walks an index in order up to a limit.
+ * 33 ms of a claim of 508 from a backlog of 20,000 (0.8 ms in index order). No statement of this
+ * adapter gains from a bitmap scan: each reads by key, or walks an index in order up to a limit.
  */
-export const SESSION_SETTINGS = 'SET enable_bitmapscan = off';
+export const SESSION_OPTIONS = '-c enable_bitmapscan=off';
 
-export function configureSessions(pool: PoolEventsLike, keepSessions: boolean): void {
-  if (!keepSessions) return;
-  // Queued before any statement of the connection's first checkout; a failure leaves the server's defaults (only slower).
-  pool.on('connect', (client) => void client.query({ text: SESSION_SETTINGS }).catch(() => undefined));
+/** The connection settings with the session settings added to the `options` the connection string may already carry (its own win otherwise). */
+export function withSessionSettings(connectionString: string, keepSessions: boolean): { readonly connectionString: string; readonly options?: string } {
+  if (!keepSessions) return { connectionString };
+  if (!URL.canParse(connectionString)) return { connectionString, options: SESSION_OPTIONS };
+  const url = new URL(connectionString);
+  const own = url.searchParams.get('options');
+  url.searchParams.set('options', own ? `${own} ${SESSION_OPTIONS}` : SESSION_OPTIONS);
+  return { connectionString: url.toString() };
 }
 
 /**

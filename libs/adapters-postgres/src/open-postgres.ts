@@ -1,6 +1,6 @@
 import type { DeployJobStore, OutboxStore, TaskWakeups } from '@ivm/domain';
 import { Client, Pool } from 'pg';
-import { configureSessions, Database } from './client';
+import { Database, withSessionSettings } from './client';
 import type { PostgresConfig } from './config';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded/embedded-server';
 import { guarded, storeUnavailable } from './errors';
@@ -32,8 +32,10 @@ const DEFAULTS = { poolSize: 10, statementTimeoutMs: 30_000, connectTimeoutMs: 1
 export async function openPostgres(config: PostgresConfig): Promise<PostgresDeploys> {
   const embedded = 'embedded' in config ? await guarded('start embedded server', () => startEmbeddedPostgres(config.embedded)) : undefined;
   const connectionString = embedded?.connectionString ?? ('connectionString' in config ? config.connectionString : '');
+  const preparedStatements = config.preparedStatements ?? true;
   const connection = {
-    connectionString,
+    // Session settings need the session kept: not behind a pooler in transaction mode, which is also where prepared statements are off.
+    ...withSessionSettings(connectionString, preparedStatements),
     application_name: config.applicationName ?? 'ivm',
     connectionTimeoutMillis: config.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
     keepAlive: true,
@@ -43,9 +45,6 @@ export async function openPostgres(config: PostgresConfig): Promise<PostgresDepl
     max: config.poolSize ?? DEFAULTS.poolSize,
     statement_timeout: config.statementTimeoutMs ?? DEFAULTS.statementTimeoutMs,
   });
-  const preparedStatements = config.preparedStatements ?? true;
-  // Session settings need the session kept: not behind a pooler in transaction mode, which is also where prepared statements are off.
-  configureSessions(pool, preparedStatements);
   // An idle connection that breaks is dropped by the pool; without a listener its error would crash the process.
   let closing: Promise<void> | undefined;
   pool.on('error', (error) => {
