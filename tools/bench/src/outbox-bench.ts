@@ -1,24 +1,26 @@
 /**
  * npm run bench:outbox — our worker runtime on the PostgreSQL outbox against graphile-worker, on
  * one PostgreSQL server (an embedded one under a temporary directory, or DATABASE_URL), each side
- * in worker processes of its own (this process only enqueues and measures), with a no-op task:
+ * in worker processes of its own (this process only enqueues and measures), with a no-op task.
+ * Per side and mode, on a fresh database: a warm-up, then
  *
- * - throughput: N tasks enqueued up front in bulk (chunks of --chunk), tasks/s from the first
- *   enqueue to the last completion (the queue's own record: our SUCCESS rows, graphile's deleted jobs);
  * - latency: a steady trickle of single enqueues (--rate per second for --seconds), enqueue → handler
  *   start, both stamped on the wall clock (this process before the enqueue call, the worker as its
- *   handler starts): the same method for both sides.
+ *   handler starts): the same method for both sides; also the part after the enqueue call answered;
+ * - throughput: N tasks enqueued up front in bulk (chunks of --chunk), tasks/s from the first
+ *   enqueue to the last completion (the queue's own record: our SUCCESS rows, graphile's deleted jobs).
  *
- * Each side runs batched (ours: a claim for all idle slots, settles shared within --settle-flush-ms;
- * graphile: local queue, batched completions, Node time) and unbatched (ours: one task per claim call,
- * one settle per task; graphile: its defaults). Every task must have run exactly once and be
- * completed in the database, or the bench fails. Results: a table with the ratios ours/graphile
- * (throughput) and graphile/ours (latency), and JSON under --out.
+ * Each side runs batched (ours: a backlog claimed ahead of the slots — prefetch = --local-queue —
+ * settles shared; graphile: localQueue.size = --local-queue, batched completions, Node time) and
+ * unbatched (ours: one task per claim call, one settle per task; graphile: its defaults). Every task
+ * must have run exactly once and be completed in the database, or the bench fails. Results: a table
+ * with the ratios ours/graphile (throughput) and graphile/ours (latency), and JSON under --out.
  *
  * Options: --tasks N (20000), --processes N (2), --concurrency N (8 per process), --rate N (200/s),
  * --seconds N (10), --warmup N (1000), --chunk N (1000), --modes batched,unbatched,
- * --sides ours,graphile, --settle-flush-ms N (ours, batched; 5), --graphile-local-queue N (500),
- * --graphile-batch-delay N (0), --no-fsync, --out DIR (bench-results).
+ * --sides ours,graphile, --local-queue N (500), --settle-batch N (64) and --settle-flush-ms N (5)
+ * for ours batched, --graphile-batch-delay N (0), --no-fsync, --out DIR (bench-results).
+ * OUTBOX_BENCH_NODE_OPTIONS: extra node flags for the worker processes (e.g. --cpu-prof).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
