@@ -39,6 +39,7 @@ const send = (message: unknown): void => {
 /** Runs and start times not yet reported; flushed every REPORT_EVERY_MS. */
 const ran: number[] = [];
 const startedAt: number[] = [];
+let stopped = false;
 function flush(): void {
   if (ran.length === 0) return;
   send({ type: 'ran', ids: ran.splice(0), startedAt: startedAt.splice(0) });
@@ -99,11 +100,16 @@ async function main(): Promise<void> {
       clearInterval(reporter);
       flush();
       send({ type: 'stopped', report, calls });
+      stopped = true;
       process.disconnect();
     })().catch((error: unknown) => {
       process.stderr.write(`outbox-bench-worker failed to stop: ${String(error)}\n`);
       process.exit(1);
     });
+  });
+  // A bench that died without stopping us (Ctrl-C, a crash) must not leave this process behind.
+  process.on('disconnect', () => {
+    if (!stopped) process.exit(1);
   });
   send({ type: 'ready', pid: process.pid });
 }

@@ -292,6 +292,9 @@ interface Worker {
   readonly exited: Promise<number | null>;
 }
 
+/** Worker processes alive now, killed if the bench is interrupted. */
+const children = new Set<ChildProcess>();
+
 function spawnWorker(side: Side, config: OursWorkerConfig | GraphileWorkerConfig, runs: Runs): Worker {
   const entry = side === 'ours' ? OURS_ENTRY : GRAPHILE_ENTRY;
   // OUTBOX_BENCH_NODE_OPTIONS: extra node flags for the worker processes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them.
@@ -302,7 +305,13 @@ function spawnWorker(side: Side, config: OursWorkerConfig | GraphileWorkerConfig
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
   });
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  children.add(child);
+  const exited = new Promise<number | null>((done) =>
+    child.once('exit', (code) => {
+      children.delete(child);
+      done(code);
+    }),
+  );
   let markReady: () => void = () => undefined;
   let markStopped: (message: Extract<WorkerMessage, { type: 'stopped' }>) => void = () => undefined;
   const ready = new Promise<void>((done) => (markReady = done));
@@ -577,6 +586,13 @@ async function main(): Promise<void> {
       `warm-up ${fmt(WARMUP)}; sides ${RUN_SIDES.join(', ')}; modes ${RUN_MODES.join(', ')}; node ${process.version}`,
   );
   const server = await startServer();
+  // Ctrl-C or a kill: no worker process or PostgreSQL server is left behind.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      console.error(`\n${signal}: stopping the worker processes and the server`);
+      for (const child of children) child.kill('SIGKILL');
+      void server.stop().finally(() => process.exit(130));
+    });
   if (server.embedded) await withClient(server.adminUrl, (client) => client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements'));
   const version = await withClient(
     server.adminUrl,

@@ -17,6 +17,7 @@ const send = (message: WorkerMessage): void => {
 
 const ran: number[] = [];
 const startedAt: number[] = [];
+let stopped = false;
 function flush(): void {
   if (ran.length === 0) return;
   send({ type: 'ran', ids: ran.splice(0), startedAt: startedAt.splice(0) });
@@ -48,12 +49,17 @@ async function main(): Promise<void> {
         clearInterval(reporter);
         flush();
         send({ type: 'stopped' });
+        stopped = true;
         process.disconnect();
       })
       .catch((error: unknown) => {
         process.stderr.write(`graphile-bench-worker failed to stop: ${String(error)}\n`);
         process.exit(1);
       });
+  });
+  // A bench that died without stopping us (Ctrl-C, a crash) must not leave this process behind.
+  process.on('disconnect', () => {
+    if (!stopped) process.exit(1);
   });
   send({ type: 'ready', pid: process.pid });
 }
