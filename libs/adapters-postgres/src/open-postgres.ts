@@ -1,6 +1,6 @@
 import type { DeployJobStore, OutboxStore, TaskWakeups } from '@ivm/domain';
 import { Client, Pool } from 'pg';
-import { Database } from './client';
+import { Database, withSessionSettings } from './client';
 import type { PostgresConfig } from './config';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded/embedded-server';
 import { guarded, storeUnavailable } from './errors';
@@ -32,8 +32,10 @@ const DEFAULTS = { poolSize: 10, statementTimeoutMs: 30_000, connectTimeoutMs: 1
 export async function openPostgres(config: PostgresConfig): Promise<PostgresDeploys> {
   const embedded = 'embedded' in config ? await guarded('start embedded server', () => startEmbeddedPostgres(config.embedded)) : undefined;
   const connectionString = embedded?.connectionString ?? ('connectionString' in config ? config.connectionString : '');
+  const preparedStatements = config.preparedStatements ?? true;
   const connection = {
-    connectionString,
+    // Session settings need the session kept: not behind a pooler in transaction mode, which is also where prepared statements are off.
+    ...withSessionSettings(connectionString, preparedStatements),
     application_name: config.applicationName ?? 'ivm',
     connectionTimeoutMillis: config.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
     keepAlive: true,
@@ -55,7 +57,7 @@ export async function openPostgres(config: PostgresConfig): Promise<PostgresDepl
     await shutdown(pool, undefined, embedded);
     throw error;
   }
-  const db = new Database(pool, config.preparedStatements ?? true);
+  const db = new Database(pool, preparedStatements);
   const listenConnection = { ...connection, application_name: `${connection.application_name}:listen` };
   const wakeups = new PgTaskWakeups(() => new Client(listenConnection), {
     enabled: config.listen ?? true,

@@ -7,7 +7,7 @@ import { decodeTask, TASK_COLUMNS, text, time, type TaskRecord } from '../codec'
  * claimers hold (SKIP LOCKED: no waiting, no task shared), and lease them with a fresh token.
  * The picked set is materialised so it is computed once. All times are the database's now().
  */
-const CLAIM = `
+export const CLAIM = `
 WITH picked AS MATERIALIZED (
   SELECT task_id FROM outbox_tasks
   WHERE status = 'PENDING' AND run_after <= now()

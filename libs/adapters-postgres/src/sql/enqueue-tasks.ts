@@ -1,12 +1,12 @@
 import { taskFromSpec, type OutboxTask, type TaskSpec } from '@ivm/domain';
 import type { Queryable } from '../client';
-import { decodeTask, TASK_COLUMNS, type TaskRecord } from '../codec';
+import { decodeTask, ms, TASK_COLUMNS, text, time, type TaskRecord } from '../codec';
 import { getTasks } from './get-tasks';
 
 /**
- * The CTEs that insert PENDING tasks not stored yet (`inserted`) and NOTIFY their number
- * (`woken`, sent at commit), with the specs in parameters $p–$p+3 (`enqueueValues`). A statement
- * using them must read `woken` for the NOTIFY to run; it runs once.
+ * The CTEs that insert PENDING tasks not stored yet (`inserted`: their id and `created_at`) and
+ * NOTIFY their number (`woken`, sent at commit), with the specs in parameters $p–$p+3
+ * (`enqueueValues`). A statement using them must read `woken` for the NOTIFY to run; it runs once.
  */
 export function insertPendingCtes(p: number): string {
   return `spec AS (
@@ -15,7 +15,7 @@ export function insertPendingCtes(p: number): string {
   INSERT INTO outbox_tasks AS t (task_id, type, status, tenant_id, job_id, payload, max_attempts)
   SELECT task_id, type, 'PENDING', payload->>'tenantId', payload->>'jobId', payload, max_attempts FROM spec
   ON CONFLICT (task_id) DO NOTHING
-  RETURNING ${TASK_COLUMNS}
+  RETURNING t.task_id, t.created_at
 ), woken AS (
   SELECT pg_notify('ivm_outbox', count(*)::text) FROM inserted HAVING count(*) > 0
 )`;
@@ -26,10 +26,17 @@ export function enqueueValues(tasks: readonly OutboxTask[]): unknown[] {
   return [tasks.map((t) => t.taskId), tasks.map((t) => t.type), tasks.map((t) => JSON.stringify(t.payload)), tasks.map((t) => t.maxAttempts)];
 }
 
-/* The insert, and the tasks that were there before, in one statement. */
+/*
+ * The insert, and the tasks that were there before, in one statement. An inserted row is the spec
+ * plus the database's defaults, so only its id and `created_at` (= `run_after`, both the
+ * transaction's now()) come back; the rest of it is the spec the caller sent, checked before the call.
+ */
 const ENQUEUE = `
 WITH ${insertPendingCtes(1)}
-SELECT i.*, true AS inserted FROM inserted i, (SELECT count(*) FROM woken) w
+SELECT i.task_id, NULL::text AS type, NULL::text AS status, NULL::jsonb AS payload, NULL::int4 AS attempt, NULL::int4 AS max_attempts,
+  NULL::text AS lease_owner, NULL::float8 AS lease_until, ${ms('i.created_at')} AS created_at, NULL::float8 AS run_after, NULL::jsonb AS last_error,
+  true AS inserted
+FROM inserted i, (SELECT count(*) FROM woken) w
 UNION ALL
 SELECT ${TASK_COLUMNS}, false FROM outbox_tasks t WHERE t.task_id = ANY($1::text[])`;
 
@@ -46,7 +53,19 @@ export async function enqueueTasks(q: Queryable, specs: readonly TaskSpec[]): Pr
     text: ENQUEUE,
     values: enqueueValues(tasks),
   });
-  const stored = new Map(rows.map((row) => [row.task_id, decodeTask(row)]));
+  // An id sent once whose row this statement inserted is its spec as stored; an id sent twice is read back (which spec won is the database's).
+  const sent = new Map<string, OutboxTask | null>();
+  for (const t of tasks) sent.set(t.taskId, sent.has(t.taskId) ? null : t);
+  const stored = new Map<string, OutboxTask>();
+  for (const row of rows) {
+    const taskId = text(row.task_id, 'outbox_tasks', 'task_id');
+    if (!row.inserted) stored.set(taskId, decodeTask(row));
+    else {
+      const spec = sent.get(taskId);
+      const createdAt = time(row.created_at, 'outbox_tasks', 'created_at');
+      if (spec) stored.set(taskId, { ...spec, createdAt, runAfter: createdAt });
+    }
+  }
   // A task another transaction inserted while this statement ran is in neither branch (its snapshot predates it): read it now.
   const missing = tasks.filter((t) => !stored.has(t.taskId)).map((t) => t.taskId);
   if (missing.length > 0) for (const task of await getTasks(q, missing)) stored.set(task.taskId, task);

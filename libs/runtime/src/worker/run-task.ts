@@ -1,9 +1,7 @@
 import type { TaskHandler } from '@ivm/application';
 import { nextOutcome, type ClaimedTask, type FollowUp, type RetryPolicy, type Settlement, type TaskError } from '@ivm/domain';
 import * as Cause from 'effect/Cause';
-import * as Effect from 'effect/Effect';
 import * as Exit from 'effect/Exit';
-import type { HeldLease } from './leases';
 import type { TaskOutcomeLabel } from './observe';
 
 /**
@@ -40,18 +38,6 @@ export function outcomeLabel(settlement: Settlement, fenced: boolean): TaskOutco
     case 'DEAD':
       return 'dead';
   }
-}
-
-/**
- * Runs the handler as an Effect. Its signal aborts when the lease is lost (see LeaseRegistry) or
- * when the fiber is interrupted (a stop past the grace period). One AbortController per run: a
- * zero-argument `tryPromise` makes Effect skip its own, and `AbortSignal.any` is avoided on
- * purpose (it costs more than the rest of a no-op run together).
- */
-export function runHandler(handler: TaskHandler, held: HeldLease): Effect.Effect<FollowUp | undefined, unknown> {
-  return Effect.tryPromise({ try: () => handler.run(held.claimed, held.lost.signal), catch: (thrown) => thrown }).pipe(
-    Effect.onInterrupt(() => Effect.sync(() => held.lost.abort(new WorkerStoppingError(held.claimed.task.taskId)))),
-  );
 }
 
 /** The abort reason a run sees when the worker stops before it finished (its lease is released). */

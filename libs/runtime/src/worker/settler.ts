@@ -1,9 +1,4 @@
 import { classify, type FencedResult, type OutboxStore, type Settlement } from '@ivm/domain';
-import * as Effect from 'effect/Effect';
-import * as Exit from 'effect/Exit';
-import * as Request from 'effect/Request';
-import * as RequestResolver from 'effect/RequestResolver';
-import * as Schedule from 'effect/Schedule';
 
 /** A settlement that could not be written. The task stays RUNNING and comes back through the reaper. */
 export class SettleFailedError extends Error {
@@ -16,53 +11,90 @@ export class SettleFailedError extends Error {
   }
 }
 
-class SettleRequest extends Request.Class<{ readonly settlement: Settlement }, FencedResult, SettleFailedError> {}
+/** Writes one settlement; concurrent calls share `settle` round trips. Rejects with SettleFailedError. */
+export type Settle = (settlement: Settlement) => Promise<FencedResult>;
 
-/** Writes one settlement; concurrent calls share `settle` round trips. */
-export type Settle = (settlement: Settlement) => Effect.Effect<FencedResult, SettleFailedError>;
+interface Waiting {
+  readonly settlement: Settlement;
+  readonly resolve: (result: FencedResult) => void;
+  readonly reject: (error: SettleFailedError) => void;
+}
 
-const storeCall = (outbox: OutboxStore, settlements: readonly Settlement[]): Effect.Effect<readonly FencedResult[], SettleFailedError> =>
-  Effect.tryPromise({ try: () => outbox.settle(settlements), catch: (cause) => new SettleFailedError(cause) });
+/** Retries of a call the store did not answer: about a second in all (50 ms doubling, jittered, 5 times). */
+const RETRIES = 5;
+const FIRST_RETRY_MS = 50;
 
 /**
- * Settlements of many tasks in one `settle` call: a request waits up to `flushMs` for others and
- * a batch runs as soon as it holds `batchSize` (Effect's RequestResolver does the collecting,
- * across fibers). Fencing is per settlement, but a call is one transaction: a follow-up the store
- * refuses (an illegal job step) fails the whole call, so a failed batch is split and each
- * settlement tried alone — one bad task never holds back the others. A transient failure is
- * retried a few times with backoff; a settlement that was written before the answer was lost is
- * then reported `fenced` (its task is no longer RUNNING), never applied twice.
+ * Settlements of many tasks in one `settle` call: a settlement waits up to `flushMs` for others,
+ * and a batch is sent as soon as it holds `batchSize`. Fencing is per settlement, but a call is one
+ * transaction: a follow-up the store refuses (an illegal job step) fails the whole call, so a
+ * refused batch is split and each settlement tried alone — one bad task never holds back the
+ * others. A call the store did not answer (a failover, a dropped connection) is tried again a
+ * few times with backoff, so a store blip does not cost finished runs; a settlement that was
+ * written before the answer was lost is then reported `fenced` (its task is no longer RUNNING),
+ * never applied twice.
+ *
+ * The batching is plain code with one promise per settlement: it runs once per task, and Effect's
+ * request batching (RequestResolver, a retry schedule per request) cost more CPU than a no-op
+ * task's whole run.
  */
 export function makeSettler(
   outbox: OutboxStore,
   options: { readonly batchSize: number; readonly flushMs: number; readonly onBatch?: (size: number) => void },
 ): Settle {
-  const resolver = RequestResolver.make<SettleRequest>((entries) => {
-    options.onBatch?.(entries.length);
-    const complete = (entry: (typeof entries)[number], result: FencedResult | undefined): void =>
-      entry.completeUnsafe(
-        result === undefined ? Exit.fail(new SettleFailedError(new Error('the store answered fewer results than settlements'))) : Exit.succeed(result),
-      );
-    return storeCall(
-      outbox,
-      entries.map((entry) => entry.request.settlement),
-    ).pipe(
-      Effect.map((results) => entries.forEach((entry, i) => complete(entry, results[i]))),
-      Effect.catch((batchError) =>
-        entries.length === 1
-          ? Effect.fail(batchError)
-          : Effect.forEach(
-              entries,
-              (entry) =>
-                storeCall(outbox, [entry.request.settlement]).pipe(
-                  Effect.match({ onSuccess: (results) => complete(entry, results[0]), onFailure: (error) => entry.completeUnsafe(Exit.fail(error)) }),
-                ),
-              { concurrency: 4, discard: true },
-            ),
-      ),
-    );
-  }).pipe(RequestResolver.setDelay(options.flushMs), RequestResolver.batchN(options.batchSize));
-  // A store blip (failover, a dropped connection) should not cost a finished run: retry for about a second.
-  const retry = Schedule.exponential(50).pipe(Schedule.jittered, Schedule.upTo({ times: 5 }));
-  return (settlement) => Effect.request(new SettleRequest({ settlement }), resolver).pipe(Effect.retry({ schedule: retry, while: (error) => error.transient }));
+  const pending: Waiting[] = [];
+  let timer: NodeJS.Timeout | undefined;
+
+  const flush = (): void => {
+    clearTimeout(timer);
+    timer = undefined;
+    while (pending.length > 0) {
+      const batch = pending.splice(0, options.batchSize);
+      options.onBatch?.(batch.length);
+      void send(batch);
+    }
+  };
+
+  const answer = (batch: readonly Waiting[], results: readonly FencedResult[]): void =>
+    batch.forEach((waiting, i) => {
+      const result = results[i];
+      if (result === undefined) waiting.reject(new SettleFailedError(new Error('the store answered fewer results than settlements')));
+      else waiting.resolve(result);
+    });
+
+  /** One call, retried while the store does not answer; never rejects (every waiting settlement is answered). */
+  const send = async (batch: readonly Waiting[]): Promise<void> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        answer(batch, await outbox.settle(batch.map((waiting) => waiting.settlement)));
+        return;
+      } catch (cause) {
+        const error = new SettleFailedError(cause);
+        if (!error.transient && batch.length > 1) return sendAlone(batch);
+        if (!error.transient || attempt >= RETRIES) {
+          for (const waiting of batch) waiting.reject(error);
+          return;
+        }
+        await sleep(FIRST_RETRY_MS * 2 ** attempt * (0.8 + Math.random() * 0.4));
+      }
+    }
+  };
+
+  // A refused batch: each settlement alone, four calls at a time.
+  const sendAlone = async (batch: readonly Waiting[]): Promise<void> => {
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      for (let i = next++; i < batch.length; i = next++) await send([batch[i] as Waiting]);
+    };
+    await Promise.all([lane(), lane(), lane(), lane()]);
+  };
+
+  return (settlement) =>
+    new Promise<FencedResult>((resolve, reject) => {
+      pending.push({ settlement, resolve, reject });
+      if (pending.length >= options.batchSize) flush();
+      else timer ??= setTimeout(flush, options.flushMs);
+    });
 }
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

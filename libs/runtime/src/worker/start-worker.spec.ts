@@ -198,6 +198,70 @@ describe('worker runtime (in-memory stores)', () => {
     expect(Math.max(...world.calls.claims.map((c) => c.limit))).toBeLessThanOrEqual(3);
   });
 
+  it('with claimBatchSize below the idle slots, splits one claim into calls of that size sent together', async () => {
+    const gates: (() => void)[] = [];
+    const handler: TaskHandler = { run: () => new Promise<undefined>((resolve) => gates.push(() => resolve(undefined))), onFinalFailure: () => undefined };
+    await world.enqueue(['c1', 'c2', 'c3', 'c4', 'c5']);
+    await world.start(everyType(handler), { concurrency: 4, claimBatchSize: 1, pollMs: 60_000 });
+    await until(() => gates.length === 4, 2_000, 'four runs');
+    expect(world.calls.claims.slice(0, 4)).toEqual(Array.from({ length: 4 }, () => ({ limit: 1, got: 1 })));
+    while (gates.length > 0) {
+      gates.shift()?.();
+      await sleep(5);
+    }
+    await until(async () => (await world.deploys.outbox.list('SUCCESS', 10)).length === 5, 2_000, 'all five');
+    expect(Math.max(...world.calls.claims.map((c) => c.limit))).toBe(1);
+  });
+
+  it('with prefetch, claims ahead of the free slots in one call, runs at most `concurrency` at once, and starts queued tasks as slots free', async () => {
+    let running = 0;
+    let maxRunning = 0;
+    const gates: (() => void)[] = [];
+    const handler: TaskHandler = {
+      run: () =>
+        new Promise<undefined>((resolve) => {
+          running += 1;
+          maxRunning = Math.max(maxRunning, running);
+          gates.push(() => {
+            running -= 1;
+            resolve(undefined);
+          });
+        }),
+      onFinalFailure: () => undefined,
+    };
+    await world.enqueue(['q1', 'q2', 'q3', 'q4', 'q5', 'q6', 'q7', 'q8']);
+    const worker = await world.start(everyType(handler), { concurrency: 2, prefetch: 4, pollMs: 60_000 });
+    await until(() => running === 2, 2_000, 'two runs');
+    expect(world.calls.claims[0]).toEqual({ limit: 6, got: 6 });
+    expect(worker.inFlight()).toBe(6);
+    // Queued leases are heartbeated with the running ones.
+    await until(() => world.calls.heartbeats.some((beat) => beat.leases.length === 6), 2_000, 'a heartbeat of all six leases');
+    while (gates.length > 0 || running > 0) {
+      gates.shift()?.();
+      await sleep(5);
+    }
+    await until(async () => (await world.deploys.outbox.list('SUCCESS', 10)).length === 8, 2_000, 'all eight');
+    expect(maxRunning).toBe(2);
+    expect(world.calls.claims.filter((claim) => claim.got > 0)).toHaveLength(2);
+  });
+
+  it('a stop releases the tasks claimed ahead at once, while the running ones finish within the grace period', async () => {
+    const gates: (() => void)[] = [];
+    const handler: TaskHandler = { run: () => new Promise<undefined>((resolve) => gates.push(() => resolve(undefined))), onFinalFailure: () => undefined };
+    const ids = await world.enqueue(['r1', 'r2', 'r3', 'r4', 'r5']);
+    const worker = await world.start(everyType(handler), { concurrency: 2, prefetch: 3, pollMs: 60_000 });
+    await until(() => gates.length === 2, 2_000, 'two runs');
+    const stopping = worker.stop();
+    await until(() => world.calls.releases.length === 1, 2_000, 'the early release');
+    expect(world.calls.releases[0]).toHaveLength(3);
+    const statuses = await Promise.all(ids.map(async (id) => (await world.task(id)).status));
+    expect(statuses.filter((status) => status === 'PENDING')).toHaveLength(3);
+    for (const gate of gates.splice(0)) gate();
+    expect(await stopping).toEqual({ finished: 2, released: 3 });
+    expect((await world.deploys.outbox.list('SUCCESS', 10)).length).toBe(2);
+    for (const id of ids) if ((await world.task(id)).status === 'PENDING') expect((await world.task(id)).attempt).toBe(0);
+  });
+
   it('settles many tasks in one settle call', async () => {
     await world.enqueue(Array.from({ length: 16 }, (_, i) => `s${i}`));
     await world.start(everyType(ok), { concurrency: 16, settleFlushMs: 20 });

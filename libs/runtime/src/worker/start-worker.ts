@@ -1,11 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import type { TaskHandler, TaskHandlers } from '@ivm/application';
-import { TransientError, type ClaimedTask, type OutboxStore, type TaskWakeups } from '@ivm/domain';
+import { TransientError, type ClaimedTask, type FollowUp, type Lease, type OutboxStore, type TaskWakeups } from '@ivm/domain';
 import * as Deferred from 'effect/Deferred';
 import * as Effect from 'effect/Effect';
 import * as Exit from 'effect/Exit';
 import * as Fiber from 'effect/Fiber';
-import * as FiberSet from 'effect/FiberSet';
 import * as Latch from 'effect/Latch';
 import * as Option from 'effect/Option';
 import * as Schedule from 'effect/Schedule';
@@ -14,7 +13,8 @@ import { Demand } from './demand';
 import { LeaseRegistry, type HeldLease } from './leases';
 import { call, heartbeatOnce, jitteredLoop, pruneOnce, reapOnce, sampleDepthOnce, type LoopContext } from './loops';
 import { NO_METRICS, SILENT_LOGGER, type WorkerLogger, type WorkerMetrics } from './observe';
-import { outcomeLabel, runHandler, settlementOf } from './run-task';
+import { outcomeLabel, settlementOf } from './run-task';
+import { Runs, type Run } from './runs';
 import type { WorkerSettings } from './settings';
 import { makeSettler, type Settle } from './settler';
 
@@ -43,7 +43,7 @@ export interface StopReport {
 export interface WorkerHandle {
   /** The lease owner it claims as. */
   readonly owner: string;
-  /** Leases held now (running or being settled). */
+  /** Leases held now (claimed ahead and waiting for a slot, running, or being settled). */
   inFlight(): number;
   /** Stops claiming, lets in-flight runs finish within the grace period, aborts and releases the rest. Idempotent. */
   stop(): Promise<StopReport>;
@@ -100,7 +100,23 @@ function worker(
     const settle = makeSettler(outbox, { batchSize: settings.settleBatchSize, flushMs: settings.settleFlushMs, onBatch: deps.onSettleBatch });
     // A slot is busy while its handler runs; the settlement that follows waits for its batch without holding the slot.
     const counts = { settled: 0, running: 0 };
-    const tasks = yield* FiberSet.make<void, never>();
+    const runs = new Runs();
+    // Claimed tasks waiting for a slot (at most `prefetch` beyond the slots), leased and heartbeated like running ones.
+    const queued: { readonly held: HeldLease; readonly sentAt: number }[] = [];
+    let starting = true;
+    const startQueued = (): void => {
+      while (starting && counts.running < settings.concurrency) {
+        const next = queued.shift();
+        if (!next) return;
+        // A lease presumed lost while it waited (fenced or not renewed) is not run: its task comes back through the reaper.
+        if (next.held.lost.signal.aborted) {
+          leases.remove(next.held.claimed.lease);
+          continue;
+        }
+        counts.running += 1;
+        runTask(next.held, next.sentAt);
+      }
+    };
     const announce = (count: number): void => {
       demand.announce(count);
       wake.openUnsafe();
@@ -116,10 +132,11 @@ function worker(
         call(unsubscribe).pipe(Effect.catch((err) => Effect.sync(() => logger.warn({ err }, 'unsubscribing from wake-ups failed')))),
       );
     }
-    const runTask = (held: HeldLease, sentAt: number): Effect.Effect<void> =>
-      runOne(deps, held, sentAt, settle, context, {
+    const runTask = (held: HeldLease, sentAt: number): void =>
+      void runOne(deps, runs.add(held), sentAt, settle, context, runs, {
         ran: () => {
           counts.running -= 1;
+          startQueued();
           wake.openUnsafe();
         },
         settled: () => {
@@ -130,28 +147,35 @@ function worker(
       });
     const claimLoop = Effect.gen(function* () {
       for (;;) {
-        const idle = settings.concurrency - counts.running;
-        if (!demand.due(idle)) {
+        const room = settings.concurrency + settings.prefetch - counts.running - queued.length;
+        // With tasks claimed ahead, the queue is refilled once half of it has drained: in batches, not one claim per freed slot.
+        const refill = queued.length <= Math.floor(settings.prefetch / 2);
+        if (!refill || !demand.due(room)) {
           yield* wake.await;
           yield* wake.close;
+          // Runs that end in the same tick as the one that woke us free their slots first: one claim for all of them, not one per slot.
+          yield* Effect.yieldNow;
           continue;
         }
-        // Uninterruptible: tasks this claim leases are always registered and run, even when stop comes mid-call.
+        // Uninterruptible: tasks this claim leases are always registered, and run or (on stop) released, even when stop comes mid-call.
         const ok = yield* Effect.uninterruptible(
           Effect.gen(function* () {
-            const limit = demand.start(idle);
+            const limit = demand.start(room);
             const sentAt = performance.now();
-            const claimed = yield* Effect.exit(call(() => outbox.claim(settings.owner, limit, settings.leaseMs)));
-            if (Exit.isFailure(claimed)) {
-              demand.finish(limit, 0);
-              logger.warn({ err: Option.getOrUndefined(Exit.findErrorOption(claimed)) }, 'claim failed; trying again shortly');
-              return false;
-            }
-            demand.finish(limit, claimed.value.length);
-            counts.running += claimed.value.length;
-            for (const task of claimed.value) yield* FiberSet.run(tasks, runTask(leases.add(task, sentAt), sentAt));
+            const answers = yield* Effect.forEach(
+              claimSizes(limit, settings.claimBatchSize),
+              (size) => Effect.exit(call(() => outbox.claim(settings.owner, size, settings.leaseMs))),
+              { concurrency: 'unbounded' },
+            );
+            // Every call that answered leased its tasks: they run even when another call of the same claim failed.
+            const claimed = answers.flatMap((answer) => (Exit.isSuccess(answer) ? answer.value : []));
+            const failed = answers.find(Exit.isFailure);
+            demand.finish(limit, failed ? 0 : claimed.length);
+            for (const task of claimed) queued.push({ held: leases.add(task, sentAt), sentAt });
+            startQueued();
             metrics.inFlight(leases.size);
-            return true;
+            if (failed) logger.warn({ err: Option.getOrUndefined(Exit.findErrorOption(failed)) }, 'claim failed; trying again shortly');
+            return failed === undefined;
           }),
         );
         if (!ok) yield* Effect.sleep(Math.min(settings.pollMs, 1_000));
@@ -174,14 +198,25 @@ function worker(
     const settledBefore = counts.settled;
     logger.info({ inFlight: leases.size, graceMs: settings.shutdownGraceMs }, 'worker stopping: no more claims, finishing in-flight tasks');
     yield* Scope.close(intake, Exit.void);
-    const drained = yield* FiberSet.awaitEmpty(tasks).pipe(Effect.timeoutOption(settings.shutdownGraceMs));
+    // Tasks claimed ahead that never started go back at once, for other workers to take while the runs finish.
+    starting = false;
+    const unstarted = queued.splice(0).map((entry) => entry.held.claimed.lease);
+    const releasedEarly = yield* releaseLeases(outbox, leases, unstarted, logger);
+    const drained = yield* Effect.promise(() => runs.whenEmpty()).pipe(Effect.timeoutOption(settings.shutdownGraceMs));
     // Past the grace period: interrupting a run aborts its handler's signal; a run already settling finishes settling.
-    if (Option.isNone(drained)) yield* FiberSet.clear(tasks);
-    const released = yield* releaseAll(outbox, leases, logger);
+    if (Option.isNone(drained)) yield* Effect.promise(() => runs.interrupt());
+    const released = releasedEarly + (yield* releaseLeases(outbox, leases, leases.all(), logger));
     const report: StopReport = { finished: counts.settled - settledBefore, released };
     logger.info(report, 'worker stopped');
     return report;
   });
+}
+
+/** One claim of `limit` tasks as calls of at most `batchSize` each. */
+function claimSizes(limit: number, batchSize: number): number[] {
+  const sizes: number[] = [];
+  for (let left = limit; left > 0; left -= batchSize) sizes.push(Math.min(left, batchSize));
+  return sizes;
 }
 
 function announcePoll(demand: Demand, wake: Latch.Latch): void {
@@ -189,41 +224,54 @@ function announcePoll(demand: Demand, wake: Latch.Latch): void {
   wake.openUnsafe();
 }
 
-// One run: the handler (interruptible), then its settlement (not: a finished run's outcome is always written if the store answers).
-function runOne(
+/**
+ * One run, as a plain promise that never rejects: the handler, then its settlement. A stop past the
+ * grace period interrupts the handler (`Runs.interrupt`: its signal aborts, its lease is released
+ * by the stop sequence, and whatever it answers later is dropped); a run already settling finishes,
+ * so a finished run's outcome is always written if the store answers.
+ */
+async function runOne(
   deps: WorkerDeps,
-  held: HeldLease,
+  run: Run,
   sentAt: number,
   settle: Settle,
   context: LoopContext,
+  runs: Runs,
   done: { readonly ran: () => void; readonly settled: () => void },
-): Effect.Effect<void> {
-  const { claimed } = held;
+): Promise<void> {
+  const { claimed } = run.held;
   const { logger, metrics, settings } = context;
-  return Effect.uninterruptibleMask((restore) =>
-    Effect.gen(function* () {
-      const type = claimed.task.type;
-      metrics.claimToStart(type, (claimed.waitedMs + (performance.now() - sentAt)) / 1_000);
-      const result = yield* Effect.exit(restore(runHandler(handlerFor(deps.handlers, claimed), held)));
-      done.ran();
-      if (Exit.hasInterrupts(result)) return; // stopped past the grace period: the lease is released by the stop sequence
-      const settlement = settlementOf(claimed, handlerFor(deps.handlers, claimed), result, settings.retry, (err) =>
-        logger.error({ err, taskId: claimed.task.taskId }, 'onFinalFailure threw: the failure is settled without its job steps'),
-      );
-      const written = yield* Effect.exit(settle(settlement));
-      if (Exit.isSuccess(written)) {
-        const label = outcomeLabel(settlement, written.value === 'fenced');
-        metrics.taskSettled(type, label);
-        if (label !== 'ok') logOutcome(logger, claimed, settlement.kind, label);
-      } else {
-        logger.error(
-          { err: Option.getOrUndefined(Exit.findErrorOption(written)), taskId: claimed.task.taskId },
-          'settlement not written: the lease will expire and the reaper returns the task',
-        );
-      }
-      done.settled();
-    }),
-  );
+  const type = claimed.task.type;
+  const handler = handlerFor(deps.handlers, claimed);
+  try {
+    metrics.claimToStart(type, (claimed.waitedMs + (performance.now() - sentAt)) / 1_000);
+    let result: Exit.Exit<FollowUp | undefined, unknown>;
+    try {
+      result = Exit.succeed(await handler.run(claimed, run.held.lost.signal));
+    } catch (thrown) {
+      result = Exit.fail(thrown);
+    }
+    done.ran();
+    if (run.interrupted) return; // stopped past the grace period: the lease is released by the stop sequence
+    run.settling = true;
+    const settlement = settlementOf(claimed, handler, result, settings.retry, (err) =>
+      logger.error({ err, taskId: claimed.task.taskId }, 'onFinalFailure threw: the failure is settled without its job steps'),
+    );
+    try {
+      const written = await settle(settlement);
+      const label = outcomeLabel(settlement, written === 'fenced');
+      metrics.taskSettled(type, label);
+      if (label !== 'ok') logOutcome(logger, claimed, settlement.kind, label);
+    } catch (err) {
+      logger.error({ err, taskId: claimed.task.taskId }, 'settlement not written: the lease will expire and the reaper returns the task');
+    }
+    done.settled();
+  } catch (err) {
+    // A bug on this path (metrics, logging): the lease is left to expire, the reaper returns the task.
+    logger.error({ err, taskId: claimed.task.taskId }, 'run failed in the runtime; its lease will expire');
+  } finally {
+    runs.delete(run);
+  }
 }
 
 function logOutcome(logger: WorkerLogger, claimed: ClaimedTask, kind: string, label: string): void {
@@ -244,9 +292,8 @@ const MISSING_HANDLER: TaskHandler = {
   onFinalFailure: () => undefined,
 };
 
-// Leases still held after the runs ended or were interrupted: back to PENDING, the attempt not counted.
-function releaseAll(outbox: OutboxStore, leases: LeaseRegistry, logger: WorkerLogger): Effect.Effect<number> {
-  const held = leases.all();
+// Leases given back unfinished (never started, or interrupted past the grace period): back to PENDING, the attempt not counted.
+function releaseLeases(outbox: OutboxStore, leases: LeaseRegistry, held: readonly Lease[], logger: WorkerLogger): Effect.Effect<number> {
   if (held.length === 0) return Effect.succeed(0);
   return call(() => outbox.release(held)).pipe(
     Effect.retry(Schedule.exponential(50).pipe(Schedule.upTo({ times: 3 }))),
