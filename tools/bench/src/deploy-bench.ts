@@ -241,8 +241,8 @@ interface Usage {
   readonly dynamo: Readonly<Record<string, number>>;
   /** DynamoDB requests this process's stores sent (the API's part, and the worker's when it runs here). */
   readonly dynamoHere: number;
-  /** PostgreSQL statements (pg_stat_statements; each one a round trip), by statement, most frequent first. */
-  readonly postgres: readonly { readonly statement: string; readonly calls: number }[];
+  /** PostgreSQL statements (pg_stat_statements; each one a round trip) with their execution time (ms), by statement, most frequent first. */
+  readonly postgres: readonly { readonly statement: string; readonly calls: number; readonly ms: number }[];
   /** CPU seconds by process, and of the whole machine. */
   readonly cpu: Readonly<Record<string, number>>;
   readonly seconds: number;
@@ -262,12 +262,12 @@ async function meter(world: World): Promise<{ finish(): Promise<Usage> }> {
       const dynamoAfter = await world.dynalite.counts();
       const dynamo: Record<string, number> = {};
       for (const [operation, n] of Object.entries(dynamoAfter)) if (n > (dynamoBefore[operation] ?? 0)) dynamo[operation] = n - (dynamoBefore[operation] ?? 0);
-      const statements = await world.monitor.query<{ query: string; calls: string }>(
-        `SELECT s.query, s.calls::text AS calls FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+      const statements = await world.monitor.query<{ query: string; calls: string; ms: number }>(
+        `SELECT s.query, s.calls::text AS calls, s.total_exec_time AS ms FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
          WHERE d.datname = current_database() ORDER BY s.calls DESC`,
       );
       const postgres = statements.rows
-        .map((row) => ({ statement: statementName(row.query), calls: Number(row.calls) }))
+        .map((row) => ({ statement: statementName(row.query), calls: Number(row.calls), ms: Number(row.ms) }))
         .filter((row) => !row.statement.startsWith('SELECT pg_stat_statements_reset'));
       return { dynamo, dynamoHere: world.engines.counter.total() - hereBefore, postgres, cpu, seconds };
     },
@@ -288,7 +288,8 @@ function perDeploy(usage: Usage, deploys: number) {
     dynamoByOperation: Object.fromEntries(Object.entries(usage.dynamo).map(([op, n]) => [op, per(n)])),
     dynamoRequestsFromThisProcess: per(usage.dynamoHere),
     postgresStatements: per(usage.postgres.reduce((a, s) => a + s.calls, 0)),
-    postgresByStatement: usage.postgres.slice(0, 15).map((s) => ({ statement: s.statement, perDeploy: per(s.calls) })),
+    postgresExecMs: per(usage.postgres.reduce((a, s) => a + s.ms, 0)),
+    postgresByStatement: usage.postgres.slice(0, 15).map((s) => ({ statement: s.statement, perDeploy: per(s.calls), execMsPerDeploy: per(s.ms) })),
     cpuMsPerDeploy: Object.fromEntries(Object.entries(usage.cpu).map(([name, s]) => [name, per(s * 1000)])),
     ourCpuMsPerDeploy: per(ourCpu(usage.cpu) * 1000),
     /** Share of one core each process used over the phase (the machine has availableParallelism() cores). */
@@ -307,7 +308,7 @@ function describeUsage(usage: Usage, deploys: number): string {
   const oursTotal = ourCpu(usage.cpu);
   return [
     `    DynamoDB: ${fmt(per.dynamoRequests, 2)} requests/deploy (${ops}; ${fmt(per.dynamoRequestsFromThisProcess, 2)} from this process)`,
-    `    PostgreSQL: ${fmt(per.postgresStatements, 2)} statements/deploy: ${per.postgresByStatement
+    `    PostgreSQL: ${fmt(per.postgresStatements, 2)} statements/deploy (executing ${fmt(per.postgresExecMs, 2)} ms): ${per.postgresByStatement
       .slice(0, 8)
       .map((s) => `${fmt(s.perDeploy, 2)}× ${s.statement}`)
       .join(' | ')}`,
