@@ -8,6 +8,9 @@ import { coverage, propertyParams, scheduledStores, shipOps, shipStepCounter, Sh
  * (a) is only ever sent, with revision R, the document of the entity's head state R;
  * (b) never gets an older state under a higher revision;
  * (c) holds, after one final ship of every entity, the current document of the newest sliced version.
+ * Compiles of one entity keep their order here (ships, cutovers and renames race them): slicings of
+ * different versions of one entity racing each other (`raceCompiles`) can still leave its index
+ * entries off and a rename unseen, a known engine limit beyond document revisions.
  */
 
 /** Situations the pinned runs must reach, or the suite proves less than it claims. */

@@ -194,8 +194,8 @@ export class SlicingEngine {
    * re-run on a lost race. It never moves back: a newer sliced version refuses it, and so does a
    * version not sliced yet. Idempotent: the active version already being `version` is a success
    * that writes nothing. The index stands for the active and the sliced set, so the newly active
-   * set's entries are there already; the former active set's entries it does not give are removed
-   * before the commit (a lost commit puts them back, as a lost slicing does).
+   * set's entries are there already (no addition); the former active set's entries it does not
+   * give are removed once the commit is in (see `removeAfterCommit`).
    */
   async cutover(tenantId: string, entityKey: string, version: number): Promise<CutoverResult> {
     assertTenantId(tenantId);
