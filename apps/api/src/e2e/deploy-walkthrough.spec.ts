@@ -1,18 +1,15 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startWebhookReceiver, type WebhookReceiver } from '@ivm/adapters-webhook/testing';
+import { freePort, ROOT, TSX } from './process-helpers';
 
 /*
  * The README's deploy walk-through, run as written against `npm start` (a real process on
  * embedded engines, with its in-process worker) and a webhook receiver: every `# → fragment`
  * under a command must appear in that command's output.
  */
-
-const ROOT = resolve(__dirname, '../../../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 
 /** The walk-through's commands: the second `sh` block of the README's "Deploy walk-through" section. */
 async function walkThrough(): Promise<string> {
@@ -40,14 +37,6 @@ function instrument(script: string): { script: string; expectations: string[][] 
     expectations.at(-1)?.push(expected[1] as string);
   }
   return { script: out.join('\n'), expectations };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
 }
 
 function waitForOutput(child: ChildProcess, text: string, timeoutMs: number): Promise<void> {

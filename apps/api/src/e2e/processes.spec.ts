@@ -1,9 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
 import { startTestDynamo, type TestDynamo } from '@ivm/adapters-dynamodb/testing';
 import { createTestDatabase, type TestDatabase } from '@ivm/adapters-postgres/testing';
 import { startWebhookReceiver, type WebhookReceiver } from '@ivm/adapters-webhook/testing';
+import { freePort, ROOT, TSX } from './process-helpers';
 
 /*
  * Production's shape as processes: `npm run api` and two `npm run worker` on one shared DynamoDB
@@ -11,17 +10,7 @@ import { startWebhookReceiver, type WebhookReceiver } from '@ivm/adapters-webhoo
  * webhook receiver; then SIGTERM, and every process exits 0.
  */
 
-const ROOT = resolve(__dirname, '../../../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const PRODUCTS = 12;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 interface Proc {
   readonly child: ChildProcess;
