@@ -1,14 +1,19 @@
-import type { DeployAxes, DeployState, JobStep } from '@ivm/domain';
+import { allowedDeployTransitions, DEPLOY_STATES, type DeployAxes, type DeployState, type JobStep } from '@ivm/domain';
 
-// The forward path of a job; SINKING is skipped when nothing is shipped.
-const FORWARD: readonly DeployState[] = ['QUEUED', 'RUNNING', 'READY', 'SINKING', 'DONE'];
+/** The job's forward path, walked along the state machine's edges that do not fail (SINKING only when something ships). */
+function forwardPath(axes: DeployAxes): DeployState[] {
+  const edges = allowedDeployTransitions(axes).filter(([, to]) => to !== 'FAILED');
+  const path: DeployState[] = ['QUEUED'];
+  for (let next = edges.find(([from]) => from === 'QUEUED'); next; next = edges.find(([from]) => from === path.at(-1))) path.push(next[1]);
+  return path;
+}
 
 /**
  * The steps that take a job from `from` to `to` along its forward path, one per edge, so a re-run
  * that finds the job further along (an earlier attempt advanced it) asks only for what is left.
  */
 export function stepsBetween(tenantId: string, jobId: string, axes: DeployAxes, from: DeployState, to: DeployState): JobStep[] {
-  const path = FORWARD.filter((state) => state !== 'SINKING' || axes.ship !== null);
+  const path = forwardPath(axes);
   const start = path.indexOf(from);
   const end = path.indexOf(to);
   if (start < 0 || end < 0 || end < start) return [];
@@ -17,7 +22,7 @@ export function stepsBetween(tenantId: string, jobId: string, axes: DeployAxes, 
   return steps;
 }
 
-/** True when `state` is at or past `target` on the job's forward path. */
+/** True when `state` is at or past `target` going forward (DEPLOY_STATES lists the states in that order). */
 export function reached(state: DeployState, target: DeployState): boolean {
-  return FORWARD.indexOf(state) >= FORWARD.indexOf(target);
+  return DEPLOY_STATES.indexOf(state) >= DEPLOY_STATES.indexOf(target);
 }
