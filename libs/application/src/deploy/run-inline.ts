@@ -1,16 +1,33 @@
-import { type ClaimedTask, nextOutcome, type OutboxStore, type RetryPolicy, type Settlement } from '@ivm/domain';
+import { type ClaimedTask, type FollowUp, nextOutcome, type OutboxStore, type RetryPolicy, type Settlement } from '@ivm/domain';
 import type { TaskHandler } from './task-handler';
 
 /**
  * The settlement of a run that threw: retry after a backoff (transient, conflict), or FAILED /
  * DEAD with the handler's follow-up for the job. Shared by the worker runtime and inline runs.
+ * `onFollowUpBug` decides what a throwing `onFinalFailure` does: the worker settles without the
+ * job steps (and reports it), an inline run lets it propagate.
  */
-export function failureSettlement(claimed: ClaimedTask, error: unknown, handler: Pick<TaskHandler, 'onFinalFailure'>, policy: RetryPolicy): Settlement {
+export function failureSettlement(
+  claimed: ClaimedTask,
+  error: unknown,
+  handler: Pick<TaskHandler, 'onFinalFailure'>,
+  policy: RetryPolicy,
+  onFollowUpBug: (thrown: unknown) => void = rethrow,
+): Settlement {
   const outcome = nextOutcome(claimed.task, error, policy);
   if (outcome.kind === 'RETRY') return { kind: 'RETRY', lease: claimed.lease, delayMs: outcome.delayMs, error: outcome.error };
   if (outcome.kind === 'OK') throw new TypeError('a failed run cannot settle OK');
-  const followUp = handler.onFinalFailure(claimed, outcome.status, outcome.error);
+  let followUp: FollowUp | undefined;
+  try {
+    followUp = handler.onFinalFailure(claimed, outcome.status, outcome.error);
+  } catch (thrown) {
+    onFollowUpBug(thrown);
+  }
   return { kind: outcome.status, lease: claimed.lease, error: outcome.error, ...(followUp ? { followUp } : {}) };
+}
+
+function rethrow(thrown: unknown): never {
+  throw thrown;
 }
 
 /** What became of an inline run: settled (with its kind), or fenced (the lease went to a worker meanwhile). */

@@ -1,12 +1,12 @@
-import type { TaskHandler } from '@ivm/application';
-import { nextOutcome, type ClaimedTask, type FollowUp, type RetryPolicy, type Settlement, type TaskError } from '@ivm/domain';
+import { failureSettlement, type TaskHandler } from '@ivm/application';
+import type { ClaimedTask, FollowUp, RetryPolicy, Settlement } from '@ivm/domain';
 import * as Cause from 'effect/Cause';
 import * as Exit from 'effect/Exit';
 import type { TaskOutcomeLabel } from './observe';
 
 /**
  * The settlement of one run: success → OK with the handler's follow-up; a throw → `nextOutcome`
- * (RETRY with its delay, or FAILED/DEAD with the handler's final-failure follow-up).
+ * (RETRY with its delay, or FAILED/DEAD with the handler's final-failure follow-up: `failureSettlement`).
  */
 export function settlementOf(
   claimed: ClaimedTask,
@@ -17,12 +17,8 @@ export function settlementOf(
 ): Settlement {
   const lease = claimed.lease;
   if (Exit.isSuccess(result)) return result.value === undefined ? { kind: 'OK', lease } : { kind: 'OK', lease, followUp: result.value };
-  const thrown = thrownBy(result.cause);
-  const outcome = nextOutcome(claimed.task, thrown, policy);
-  if (outcome.kind === 'RETRY') return { kind: 'RETRY', lease, delayMs: outcome.delayMs, error: outcome.error };
-  if (outcome.kind === 'OK') return { kind: 'OK', lease };
-  const followUp = finalFollowUp(claimed, handler, outcome.status, outcome.error, onFollowUpBug);
-  return followUp === undefined ? { kind: outcome.status, lease, error: outcome.error } : { kind: outcome.status, lease, error: outcome.error, followUp };
+  // A bug in onFinalFailure must not leave the task RUNNING forever: it is settled without the job steps, and reported.
+  return failureSettlement(claimed, thrownBy(result.cause), handler, policy, onFollowUpBug);
 }
 
 /** The metrics label of a settlement the store accepted or refused. */
@@ -53,20 +49,4 @@ function thrownBy(cause: Cause.Cause<unknown>): unknown {
   const failure = Cause.findErrorOption(cause);
   if (failure._tag === 'Some') return failure.value;
   return Cause.squash(cause);
-}
-
-// A bug in onFinalFailure must not leave the task RUNNING forever: the failure is settled without the job steps, and reported.
-function finalFollowUp(
-  claimed: ClaimedTask,
-  handler: TaskHandler,
-  status: 'FAILED' | 'DEAD',
-  error: TaskError,
-  onBug: (thrown: unknown) => void,
-): FollowUp | undefined {
-  try {
-    return handler.onFinalFailure(claimed, status, error);
-  } catch (thrown) {
-    onBug(thrown);
-    return undefined;
-  }
 }
