@@ -1,5 +1,7 @@
 import {
+  activeVersionMovesAt,
   type ClaimedTask,
+  deployPlan,
   compileFlightKey,
   ConcurrencyConflictError,
   type DeployState,
@@ -81,8 +83,10 @@ export function deployTasks(deps: DeployDeps) {
     await holdFlights(claimed);
     await advance(claimed, job, 'RUNNING');
     const { tenantId, entities } = claimed.task.payload;
-    // The pointer moves with the slice commit unless it must wait for a ship (cutover "done").
-    const cutover = job.axes.cutover === 'ready' || job.axes.ship === null;
+    const plan = deployPlan(job.axes);
+    // The pointer moves with the slice commit when the domain's cutover rule says READY, or when
+    // nothing ships (DONE then follows READY in the same settle); else after the ship.
+    const cutover = activeVersionMovesAt(job.axes) === 'READY' || plan.ship === 'NONE';
     for (const entity of entities) {
       signal.throwIfAborted();
       const record = known?.get(recordKey(entity.entityKey, entity.version));
@@ -97,8 +101,8 @@ export function deployTasks(deps: DeployDeps) {
       await engine.slice(request);
     }
     const at = reachedByTask.get(claimed.task.taskId) ?? 'RUNNING';
-    if (job.axes.ship === null) return { steps: stepsBetween(tenantId, job.jobId, job.axes, at, 'DONE'), enqueue: [] };
-    if (job.axes.ship.mode === 'async') return { steps: stepsBetween(tenantId, job.jobId, job.axes, at, 'READY'), enqueue: [shipTask(claimed, job)] };
+    if (plan.ship === 'NONE') return { steps: stepsBetween(tenantId, job.jobId, job.axes, at, 'DONE'), enqueue: [] };
+    if (plan.enqueueAfterCompile === 'SHIP_TASK') return { steps: stepsBetween(tenantId, job.jobId, job.axes, at, 'READY'), enqueue: [shipTask(claimed, job)] };
     await advance(claimed, job, 'SINKING');
     await ship(claimed, job, signal);
     return { steps: stepsBetween(tenantId, job.jobId, job.axes, 'SINKING', 'DONE'), enqueue: [] };
