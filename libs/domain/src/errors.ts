@@ -395,9 +395,12 @@ export class SinkRejectedError extends DomainError {
 /** A sink did not take documents this time (timeouts, 429, 5xx, refused connections): retried with backoff. */
 export class SinkUnavailableError extends DomainError {
   readonly code = 'SINK_UNAVAILABLE';
+  /** The soonest the sink is worth trying again (an open circuit breaker's remaining period, a Retry-After); the retry waits at least this long. */
+  readonly retryAfterMs: number | undefined;
   constructor(
     readonly sinkId: string,
     readonly pending: readonly { readonly docId: string; readonly reason: string }[],
+    options: { readonly retryAfterMs?: number } = {},
   ) {
     super(
       `Sink "${sinkId}" did not take ${pending.length} document${pending.length === 1 ? '' : 's'}: ${pending
@@ -408,5 +411,6 @@ export class SinkUnavailableError extends DomainError {
         details: pending.map((r) => ({ path: r.docId, message: r.reason })),
       },
     );
+    this.retryAfterMs = options.retryAfterMs;
   }
 }

@@ -36,3 +36,15 @@ export { InMemoryDeployJobStore } from './memory/in-memory-deploy-jobs';
 export { InMemoryTaskWakeups } from './memory/in-memory-wakeups';
 export { InMemoryDeployState } from './memory/in-memory-deploy-state';
 export * from './deploy-request/deploy-request';
+export { schemaAt, sinkDocumentSchema, viewDocumentSchema } from './sinks/sink-document-schema';
+export {
+  admit,
+  type Admission,
+  type BreakerSettings,
+  breakerSettings,
+  type BreakerState,
+  CLOSED_BREAKER,
+  DEFAULT_BREAKER_SETTINGS,
+  openPeriodMs,
+  recordCall,
+} from './sinks/circuit-breaker';

@@ -8,6 +8,7 @@ import {
   InvariantViolationError,
   LeaseLostError,
   SliceMissingError,
+  SinkUnavailableError,
   SliceWriteConflictError,
   TransientError,
   VersionConflictError,
@@ -150,6 +151,13 @@ describe('nextOutcome', () => {
     expect(second).toBeGreaterThanOrEqual(2 * conflictDelayMs * (1 - jitterRatio));
     expect(fifth).toBeGreaterThanOrEqual(16 * conflictDelayMs * (1 - jitterRatio));
     expect(fifth).toBeLessThanOrEqual(16 * conflictDelayMs);
+  });
+
+  it("waits at least as long as an unavailable sink asked (an open circuit breaker's remaining period), never less than the backoff", () => {
+    const asked = nextOutcome(taskAt(1), new SinkUnavailableError('search', [{ docId: 'd', reason: 'circuit open' }], { retryAfterMs: 45_000 }));
+    expect(asked).toMatchObject({ kind: 'RETRY', delayMs: 45_000, error: { code: 'SINK_UNAVAILABLE' } });
+    const late = nextOutcome(taskAt(9), new SinkUnavailableError('search', [{ docId: 'd', reason: 'circuit open' }], { retryAfterMs: 10 }));
+    expect(late.kind === 'RETRY' && late.delayMs).toBeGreaterThanOrEqual(backoffDelayMs(9) * (1 - DEFAULT_RETRY_POLICY.jitterRatio));
   });
 
   it('marks the task DEAD when its attempts are exhausted', () => {

@@ -1,6 +1,6 @@
 import { contentHash } from '../canonical/canonical-json';
 import type { ContractRef } from '../contracts/model';
-import { DomainError } from '../errors';
+import { DomainError, SinkUnavailableError } from '../errors';
 import type { OutboxTask, TaskError } from './outbox-task';
 import type { Outcome } from './outcome';
 
@@ -118,7 +118,9 @@ export function nextOutcome(task: OutboxTask, error: unknown, policy: RetryPolic
   }
   const attempt = Math.max(1, task.attempt);
   const baseDelay = errorClass === 'TRANSIENT' ? backoffDelayMs(attempt, policy) : backoffDelayMs(attempt, { ...policy, baseDelayMs: policy.conflictDelayMs });
-  const delayMs = jitteredDelayMs(baseDelay, task.taskId, task.attempt, policy.jitterRatio);
+  const jittered = jitteredDelayMs(baseDelay, task.taskId, task.attempt, policy.jitterRatio);
+  // A sink that said when it will take documents again is not asked sooner (an open circuit breaker fails fast until then).
+  const delayMs = error instanceof SinkUnavailableError && error.retryAfterMs !== undefined ? Math.max(jittered, error.retryAfterMs) : jittered;
   return { kind: 'RETRY', delayMs, error: taskError };
 }
 

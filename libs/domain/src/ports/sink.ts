@@ -28,6 +28,8 @@ export interface SinkItemOutcome {
   readonly docId: string;
   readonly status: 'applied' | 'stale' | 'retry' | 'rejected';
   readonly reason?: string;
+  /** For `retry`: the soonest trying again is worth it (an open circuit breaker, a Retry-After). */
+  readonly retryAfterMs?: number;
 }
 
 /** An external sink (webhook, OpenSearch, …), implemented by an adapter. */
