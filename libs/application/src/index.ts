@@ -1,6 +1,7 @@
 export { createIvmServices, type IvmServiceDeps, type IvmServices } from './services';
 export { type ContractListing } from './list-contracts';
 export { SinkDirectory, type SinkDirectoryOptions } from './sinks/sink-directory';
+export { guardSink, type SinkGuard, type SinkObserver } from './sinks/guarded-sink';
 export { EMPTY_ENV, type EnvLookup, OPENSEARCH_URL_VARIABLE, requireSinkUrl, sinkUrl, urlFromEnv, type UrlLookup } from './sinks/sink-urls';
 export { type RawView } from './raw-view';
 export { type InsertRawCommand, type WriteRawResult } from './insert-raw';

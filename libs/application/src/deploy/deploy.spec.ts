@@ -149,4 +149,22 @@ describe('deploy: retries', () => {
     await w.work();
     expect(await w.api.deployStatus({ tenantId: T, jobId: job.jobId })).toMatchObject({ state: 'DONE' });
   });
+
+  it('a sink that is down holds up no other sink: the healthy one has its documents after the first attempt', async () => {
+    const w = deployWorld();
+    const both = { mode: 'async', sinks: ['personalize', 'opensearch-products'] } as const;
+    const { job } = await w.api.createDeploy({ tenantId: T, body: { records: [brand('B1', 'Acme'), product('P1')], ship: both } });
+    w.webhook.failNext(1, 'retry');
+    await w.work();
+    expect(w.sink.document('acme:P1')).toMatchObject({ sku: 'P1', brand_name: 'Acme' });
+    expect(w.webhook.document('acme:P1')).toBeUndefined();
+    const [retrying] = await w.api.listOutbox({ status: 'PENDING' });
+    expect(retrying).toMatchObject({ type: 'SHIP_TASK', attempt: 1, lastError: { code: 'SINK_UNAVAILABLE', message: expect.stringContaining('personalize') } });
+    w.clock.advance(10 * 60_000);
+    await w.work();
+    expect(w.webhook.document('acme:P1')).toMatchObject({ sku: 'P1' });
+    // The healthy sink got the same revision again and answered it as held.
+    expect(w.sink.deliveries.map((d) => d.status)).toEqual(['applied', 'stale']);
+    expect(await w.api.deployStatus({ tenantId: T, jobId: job.jobId })).toMatchObject({ state: 'DONE' });
+  });
 });

@@ -7,6 +7,7 @@ import {
   type SinkPlugin,
   UnknownContractError,
 } from '@ivm/domain';
+import { guardSink, type SinkGuard } from './guarded-sink';
 import { EMPTY_ENV, type EnvLookup, sinkUrl } from './sink-urls';
 
 /** What a process can ship to: the sink plugins it was built with, and its environment. */
@@ -15,6 +16,8 @@ export interface SinkDirectoryOptions {
   readonly plugins?: readonly SinkPlugin[];
   /** Default: an empty environment. */
   readonly env?: EnvLookup;
+  /** Puts each configured sink behind its own circuit breaker (`guardSink`). Default: none (plugins are called as they are). */
+  readonly guard?: SinkGuard;
 }
 
 /** A sink as this process sees it: a configured one has its plugin. */
@@ -49,9 +52,12 @@ export class SinkDirectory {
         continue;
       }
       const url = sinkUrl(sink, env);
+      const guarded = options.guard ? guardSink(sink.id, plugin, options.guard) : plugin;
       this.entries.set(
         sink.id,
-        'url' in url ? { contract: sink, availability: { configured: true }, plugin } : { contract: sink, availability: { configured: false, ...url } },
+        'url' in url
+          ? { contract: sink, availability: { configured: true }, plugin: guarded }
+          : { contract: sink, availability: { configured: false, ...url } },
       );
     }
   }
