@@ -5,7 +5,9 @@ import {
   integer,
   LOG_LEVELS,
   loadEngineConfig,
+  loadSinkConfig,
   loadWorkerRuntimeConfig,
+  type SinkConfig,
   oneOf,
   requireSet,
   text,
@@ -29,6 +31,8 @@ export interface ApiConfig extends EngineConfig {
   readonly logLevel: string;
   /** The tasks the API creates and runs inline, and (npm start) the worker it runs in-process. */
   readonly worker: WorkerRuntimeConfig;
+  /** The OpenSearch cluster and bulk limits, and the sinks' circuit breakers (sync ships run in the request). */
+  readonly sinks: SinkConfig;
 }
 
 /** `start` (npm start): embedded engines allowed, a worker in the process. `api` (npm run api): the API alone, on shared engines. */
@@ -48,6 +52,7 @@ export function loadConfig(env: Env, mode: ApiMode = 'start'): ApiConfig {
   return {
     ...loadEngineConfig(env),
     worker: loadWorkerRuntimeConfig(env),
+    sinks: loadSinkConfig(env),
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: text(env, 'HOST', '127.0.0.1'),
     apiKeys: apiKeys ?? new Map([[DEV_API_KEY, DEV_TENANT]]),

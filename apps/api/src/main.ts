@@ -40,12 +40,21 @@ async function main(mode: ApiMode): Promise<void> {
   const engines = await openEngines(config, { logger, applicationName: 'ivm-api', poolSize: 10 + (mode === 'start' ? config.worker.concurrency : 0) });
   logger.info({ dynamodb: engines.where.dynamo, postgres: engines.where.postgres }, 'engines ready');
   const owner = processOwner(mode === 'start' ? 'start' : 'api');
-  const { services, deploys } = assembleServices({ registry, engines, env: (name) => process.env[name], task: config.worker, owner });
+  const metrics = createMetrics({ dynamoRequests: () => engines.counter.snapshot() });
+  const assembled = assembleServices({
+    registry,
+    engines,
+    env: (name) => process.env[name],
+    task: config.worker,
+    sinks: config.sinks,
+    owner,
+    metrics: metrics.registry,
+  });
+  const { services, deploys } = assembled;
   for (const id of services.sinks.ids()) {
     const availability = services.sinks.availability(id);
     if (!availability.configured) logger.info({ sink: id, reason: availability.reason }, `sink ${id} is not configured: deploys naming it answer 422`);
   }
-  const metrics = createMetrics({ dynamoRequests: () => engines.counter.snapshot() });
   const app = buildServer({ services, deploys, config, logger, readiness: () => engines.readiness(), metrics });
   let worker: WorkerHandle | undefined;
   if (mode === 'start') {
@@ -65,6 +74,7 @@ async function main(mode: ApiMode): Promise<void> {
       await app.close();
       const report = await worker?.stop();
       if (report) logger.info(report, 'worker stopped');
+      await assembled.close();
       await engines.close();
       logger.info('stopped');
       process.exit(0);

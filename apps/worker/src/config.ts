@@ -3,7 +3,9 @@ import {
   type EngineConfig,
   LOG_LEVELS,
   loadEngineConfig,
+  loadSinkConfig,
   loadWorkerRuntimeConfig,
+  type SinkConfig,
   integer,
   oneOf,
   requireSet,
@@ -26,6 +28,8 @@ export interface WorkerConfig extends WorkerRuntimeConfig, EngineConfig {
   readonly port: number;
   readonly host: string;
   readonly logLevel: string;
+  /** The OpenSearch cluster and bulk limits, and the sinks' circuit breakers. */
+  readonly sinks: SinkConfig;
 }
 
 /** @throws ConfigError naming the variables that are missing, or the first one that is wrong */
@@ -40,5 +44,6 @@ export function loadWorkerConfig(env: Env): WorkerConfig {
     port: integer(env, 'WORKER_PORT', 3001, 0, 65_535),
     host: text(env, 'WORKER_HOST', '127.0.0.1'),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
+    sinks: loadSinkConfig(env),
   };
 }

@@ -2,6 +2,7 @@ import type { TaskHandlers } from '@ivm/application';
 import { type OutboxStore, type TaskWakeups } from '@ivm/domain';
 import { createWorkerMetrics, processOwner, startWorker, type StopReport, type WorkerRuntimeConfig, workerSettingsFrom } from '@ivm/runtime';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { WorkerConfig } from './config';
 import { close, createHealthServer, listen } from './http';
 
@@ -36,12 +37,14 @@ export async function runWorkerProcess(options: {
   readonly handlers: TaskHandlers;
   readonly logger: Logger;
   readonly owner?: string;
+  /** The registry /metrics serves, shared with other metrics of the process (the sinks'); default a new one. */
+  readonly metrics?: Registry;
   /** Called with the exit code after a signal's shutdown; process.exit by default. */
   readonly exit?: (code: number) => void;
 }): Promise<RunningWorkerProcess> {
   const { config, stores, logger } = options;
   const settings = workerSettingsFrom(config, options.owner ?? processOwner('worker'));
-  const metrics = createWorkerMetrics();
+  const metrics = createWorkerMetrics(options.metrics ? { registry: options.metrics, defaults: true } : {});
   const worker = await startWorker({ outbox: stores.outbox, wakeups: stores.wakeups, handlers: options.handlers, settings, logger, metrics });
   let stopping: Promise<StopReport> | undefined;
   const server = createHealthServer(

@@ -16,7 +16,8 @@ export interface ItemRetry {
 
 /** The `opensearch` plugin's settings. */
 export interface OpenSearchSinkConfig {
-  readonly client: OpenSearchClientLike;
+  /** The cluster's client, made at the first `apply` (a process that never ships to OpenSearch never connects). */
+  readonly connect: () => OpenSearchClientLike;
   /** The contracts the index mappings come from. */
   readonly registry: ContractRegistry;
   readonly bulk: BulkLimits;
@@ -36,15 +37,22 @@ export const OPENSEARCH_DEFAULTS = {
   requestTimeoutMs: 30_000,
 } as const;
 
+/** The plugin, and the client's connections to close at shutdown. */
+export interface OpenSearchSink extends SinkPlugin {
+  close(): Promise<void>;
+}
+
 /**
  * The `opensearch` SinkPlugin (SPEC §9): per sink, an index created from the contracts, bulk
  * writes with deterministic ids and each document's revision as its `external_gte` version,
  * deletes as versioned tombstones hidden by a filtered alias, per-item outcomes read in order,
  * and 429/5xx items retried with backoff.
  */
-export function createOpenSearchSink(config: OpenSearchSinkConfig): SinkPlugin {
+export function createOpenSearchSink(config: OpenSearchSinkConfig): OpenSearchSink {
   checkConfig(config);
-  const { client, registry } = config;
+  const { registry } = config;
+  let connected: OpenSearchClientLike | undefined;
+  const client = (): OpenSearchClientLike => (connected ??= config.connect());
   const options = { requestTimeout: config.requestTimeoutMs, maxRetries: 0 };
   const sleep = config.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   // Per index: ready once, then never asked again in this process; a failure is asked again next time.
@@ -52,7 +60,7 @@ export function createOpenSearchSink(config: OpenSearchSinkConfig): SinkPlugin {
 
   const send = async (entries: readonly BulkEntry[]): Promise<SinkItemOutcome[]> => {
     try {
-      const response = await client.bulk({ body: bulkBody(entries) }, options);
+      const response = await client().bulk({ body: bulkBody(entries) }, options);
       return bulkOutcomes(entries, response.body);
     } catch (error) {
       const failure = requestFailure(error);
@@ -67,7 +75,7 @@ export function createOpenSearchSink(config: OpenSearchSinkConfig): SinkPlugin {
       if (operations.length === 0) return [];
       const { index } = indexNames(sink);
       const entries = operations.map((operation, position) => bulkEntry(index, tenantId, operation, position));
-      const preparing = ready.get(index) ?? ensureIndex(client, registry, sink, options);
+      const preparing = ready.get(index) ?? ensureIndex(client(), registry, sink, options);
       ready.set(index, preparing);
       const prepared = await preparing;
       if (!prepared.ready) {
@@ -94,6 +102,10 @@ export function createOpenSearchSink(config: OpenSearchSinkConfig): SinkPlugin {
         pending = again;
       }
       return outcomes;
+    },
+    async close() {
+      await connected?.close();
+      connected = undefined;
     },
   };
 }

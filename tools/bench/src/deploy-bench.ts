@@ -38,6 +38,7 @@ import type { DeployServices } from '@ivm/application';
 import {
   assembleServices,
   type Engines,
+  loadSinkConfig,
   loadTaskConfig,
   loadWorkerRuntimeConfig,
   openEngines,
@@ -579,7 +580,14 @@ async function main(): Promise<void> {
       { logger: quietLogger, applicationName: 'ivm-bench-api', poolSize: 10 + (WORKERS === 0 ? WORKER_CONCURRENCY : 0) },
     );
     cleanups.push(() => engines.close());
-    const { deploys } = assembleServices({ registry, engines, env: (name) => sinkEnv[name], task: loadTaskConfig({}), owner: processOwner('bench') });
+    const { deploys } = assembleServices({
+      registry,
+      engines,
+      env: (name) => sinkEnv[name],
+      task: loadTaskConfig({}),
+      sinks: loadSinkConfig({}),
+      owner: processOwner('bench'),
+    });
     const world: World = { dynalite, engines, monitor, pgData: join(dataDir, 'postgres', 'data'), workers: [] };
 
     // The brand and categories the products join.

@@ -8,7 +8,7 @@ import { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createMetrics } from '../metrics';
 import { registeredRoutes, type RouteDoc } from '../openapi';
 import { buildServer } from '../server';
-import { sinkOptions } from '@ivm/runtime';
+import { loadSinkConfig, processSinks } from '@ivm/runtime';
 import { type ResponseSchema, undeclaredFields } from './undeclared-fields';
 
 export const TENANT = 'acme';
@@ -119,7 +119,8 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   let app: FastifyInstance | undefined;
   let undeclared: string[] = [];
   let address: string;
-  const services = createIvmServices({ registry, stores, sinks: sinkOptions((name) => options.env?.[name]) });
+  const sinks = processSinks({ env: (name) => options.env?.[name], registry, config: loadSinkConfig(options.env ?? {}) });
+  const services = createIvmServices({ registry, stores, sinks: sinks.options });
   const deploys = createInMemoryDeploys({ now: () => Date.now() });
   let jobs = 0;
   const deployServices = createDeployServices({
@@ -157,6 +158,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   } catch (error) {
     // Whatever was started is closed, so a failed start leaves no handle for jest to wait on.
     await app?.close();
+    await sinks.close();
     await closeOwnDynamo();
     throw error;
   }
@@ -197,6 +199,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     stopStore: closeDynamo,
     async close() {
       await server.close();
+      await sinks.close();
       await closeOwnDynamo();
     },
   };

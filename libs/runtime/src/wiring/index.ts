@@ -1,2 +1,3 @@
 export * from './assemble';
 export * from './sinks';
+export * from './sink-metrics';
