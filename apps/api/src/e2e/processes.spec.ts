@@ -1,13 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { startTestDynamo, type TestDynamo } from '@ivm/adapters-dynamodb/testing';
 import { createTestDatabase, type TestDatabase } from '@ivm/adapters-postgres/testing';
+import { startOpenSearchTestServer, type OpenSearchTestServer } from '@ivm/adapters-opensearch/testing';
 import { startWebhookReceiver, type WebhookReceiver } from '@ivm/adapters-webhook/testing';
 import { freePort, ROOT, TSX } from './process-helpers';
 
 /*
  * Production's shape as processes: `npm run api` and two `npm run worker` on one shared DynamoDB
  * and one PostgreSQL (no embedded engine in any of them), deploying in the background to a
- * webhook receiver; then SIGTERM, and every process exits 0.
+ * webhook receiver and to OpenSearch (the test server) — through an OpenSearch outage that opens
+ * the workers' circuit breakers —; then SIGTERM, and every process exits 0.
  */
 
 const PRODUCTS = 12;
@@ -59,16 +61,27 @@ describe('npm run api and npm run worker, as processes on shared engines', () =>
     let dynamo: TestDynamo;
     let database: TestDatabase;
     let receiver: WebhookReceiver;
+    let opensearch: OpenSearchTestServer;
     const procs: Proc[] = [];
     let url: string;
 
     beforeAll(async () => {
-      [dynamo, database, receiver] = await Promise.all([startTestDynamo(), createTestDatabase(), startWebhookReceiver()]);
+      [dynamo, database, receiver, opensearch] = await Promise.all([
+        startTestDynamo(),
+        createTestDatabase(),
+        startWebhookReceiver(),
+        startOpenSearchTestServer(),
+      ]);
       const shared = {
         DYNAMODB_ENDPOINT: dynamo.endpoint,
         DATABASE_URL: database.connectionString,
         IVM_TABLE_PREFIX: dynamo.tablePrefix,
         PERSONALIZE_WEBHOOK_URL: receiver.url,
+        OPENSEARCH_URL: opensearch.url,
+        // Quick retries and a quick breaker, so the outage below opens and closes it within the test.
+        IVM_TASK_BACKOFF_BASE_MS: '200',
+        IVM_SINK_BREAKER_FAILURES: '2',
+        IVM_SINK_BREAKER_OPEN_MS: '300',
       };
       const port = await freePort();
       url = `http://127.0.0.1:${port}/v1/tenants/demo`;
@@ -85,6 +98,7 @@ describe('npm run api and npm run worker, as processes on shared engines', () =>
     afterAll(async () => {
       for (const proc of procs) if (proc.child.exitCode === null) proc.child.kill('SIGKILL');
       await receiver?.close();
+      await opensearch?.close();
       await database?.drop();
       await dynamo?.close();
     }, 60_000);
@@ -104,14 +118,44 @@ describe('npm run api and npm run worker, as processes on shared engines', () =>
       data: { sku, name: `Product ${sku}`, brand_id: 'B1', category_ids: ['C1'], price: 100, currency: 'KRW', status: 'ACTIVE' },
     });
 
-    it('deploys in the background through the workers, ships every document, and a rename reaches every product', async () => {
+    /** What storefront search sees: the documents behind the `products` alias (tombstones hidden), after a refresh. */
+    const searchProducts = async (): Promise<[string, string | undefined][]> => {
+      await fetch(`${opensearch.url}/products-ivm/_refresh`, { method: 'POST' });
+      const response = await fetch(`${opensearch.url}/products/_search`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: { match_all: {} }, size: 100, sort: [{ sku: 'asc' }] }),
+      });
+      const body = (await response.json()) as { hits: { hits: { _id: string; _source: { brand_name?: string } }[] } };
+      return body.hits.hits.map((hit) => [hit._id, hit._source.brand_name]);
+    };
+    const metricsUrls = () =>
+      procs.slice(1).map((p) => {
+        const port = /worker health and metrics on http:\/\/[^:]+:(\d+)/.exec(p.output)?.[1];
+        return `http://127.0.0.1:${port}/metrics`;
+      });
+    const breakerOpenSomewhere = async () => {
+      const texts = await Promise.all(metricsUrls().map(async (u) => (await fetch(u)).text()));
+      return texts.some((t) => t.includes('ivm_sink_breaker_state{sink="opensearch-products"} 2'));
+    };
+    const expected = (name: string) => Array.from({ length: PRODUCTS }, (_, i): [string, string] => [`demo:P${i}`, name]).sort();
+
+    it('deploys in the background through the workers, ships every document through an OpenSearch outage, and a rename reaches every product', async () => {
       const brand = await call('POST', '/deploys', { records: [{ entityType: 'brand', entityId: 'B1', version: 1, data: { brand_id: 'B1', name: 'Acme' } }] });
       expect(brand.body.state).toBe('DONE');
-      const async = { compile: 'async', ship: { mode: 'async', sinks: ['personalize'] } };
+      const async = { compile: 'async', ship: { mode: 'async', sinks: ['personalize', 'opensearch-products'] } };
+      opensearch.faults.outage('refuse');
       const jobs = await Promise.all(Array.from({ length: PRODUCTS }, (_, i) => call('POST', '/deploys', { records: [product(`P${i}`)], ...async })));
       expect(jobs.map((j) => j.status)).toEqual(jobs.map(() => 202));
       const done = async (jobIds: string[]) => (await Promise.all(jobIds.map((id) => call('GET', `/deploys/${id}`)))).every((j) => j.body.state === 'DONE');
-      await until('every product deploy to be DONE', () => done(jobs.map((j) => j.body.jobId)), 60_000, procs);
+      await until("a worker's OpenSearch breaker to open", breakerOpenSomewhere, 60_000, procs);
+      // The webhook sink is not held up by the dead one.
+      await until('the receiver to hold every product', () => receiver.documents().filter((d) => d.tenantId === 'demo').length === PRODUCTS, 60_000, procs);
+      expect(await done(jobs.map((j) => j.body.jobId))).toBe(false);
+      opensearch.faults.restore();
+      await until('every product deploy to be DONE', () => done(jobs.map((j) => j.body.jobId)), 90_000, procs);
+      expect(await searchProducts()).toEqual(expected('Acme'));
+
       const rename = await call('POST', '/deploys', {
         records: [{ entityType: 'brand', entityId: 'B1', version: 2, data: { brand_id: 'B1', name: 'Acme Corp' } }],
         ...async,
@@ -119,13 +163,12 @@ describe('npm run api and npm run worker, as processes on shared engines', () =>
       });
       await until('the rename to be DONE', () => done([rename.body.jobId]), 60_000, procs);
       const held = receiver.documents().filter((d) => d.tenantId === 'demo');
-      expect(held.map((d) => [d.docId, (d.document as { brand_name?: string } | null)?.brand_name])).toEqual(
-        Array.from({ length: PRODUCTS }, (_, i) => [`demo:P${i}`, 'Acme Corp']).sort(),
-      );
+      expect(held.map((d) => [d.docId, (d.document as { brand_name?: string } | null)?.brand_name])).toEqual(expected('Acme Corp'));
+      expect(await searchProducts()).toEqual(expected('Acme Corp'));
       // Both workers took part.
       const owners = new Set(procs.slice(1).map((p) => (/"owner":"(worker:[^"]+)"/.exec(p.output) ?? [])[1]));
       expect(owners.size).toBe(2);
-    }, 120_000);
+    }, 180_000);
 
     it('stops every process on SIGTERM with exit code 0', async () => {
       for (const proc of procs) proc.child.kill('SIGTERM');
