@@ -15,7 +15,9 @@
  * 2. edit (the baseline): a price change of every product, deployed the same way: the cost of a
  *    plain product deploy that changes the same N documents;
  * 3. rename: one deploy of the brand's new name (compile async: the brand's slicing fans out to
- *    its N products' PRODUCT_BRAND_ENRICHED slices; ship async: every product's document again).
+ *    its N products' PRODUCT_BRAND_ENRICHED slices; ship async: every product's document again);
+ * 4. replay: the same rename deployed again — what a re-run of the rename's tasks costs (a retry
+ *    after a crash, a lost lease or a restart): the brand's slicing replays and fans out again.
  *
  * Per affected product, for each phase: DynamoDB requests by operation and by where they were sent
  * from (the request, the compile task, the ship task), the read and write capacity DynamoDB charges
@@ -236,7 +238,7 @@ async function unfinished(monitor: Pool, jobIds: readonly string[]): Promise<str
 }
 
 /** The three phases for one brand with `n` products (SKUs `{brand}-P-{i}`). */
-async function brandPhases(world: World, brandId: string, n: number, label: string): Promise<{ create: Phase; edit: Phase; rename: Phase }> {
+async function brandPhases(world: World, brandId: string, n: number, label: string): Promise<{ create: Phase; edit: Phase; rename: Phase; replay: Phase }> {
   const skus = Array.from({ length: n }, (_, i) => `${brandId}-P-${String(i).padStart(7, '0')}`);
   const chunks = (version: number, price: number): Record<string, unknown>[] => {
     const bodies: Record<string, unknown>[] = [];
@@ -256,17 +258,27 @@ async function brandPhases(world: World, brandId: string, n: number, label: stri
   for (const [sku, held] of before) if (held?.document?.['price'] !== 19_100) problems.push(`${sku}: ${JSON.stringify(held)}`);
   if (problems.length > 0) throw new Error(`${label} edit: ${problems.length} documents wrong at the sink: ${problems.slice(0, 5).join('; ')}`);
   console.log(`${label}: rename brand ${brandId} (${fmt(n)} products)…`);
-  const rename = await runPhase(world, `${label} rename`, n, [
-    { records: [{ entityType: 'brand', entityId: brandId, version: 2, data: { brand_id: brandId, name: `${brandId} Renamed` } }], ...ASYNC },
-  ]);
-  for (const sku of skus) {
-    const held = world.sink.document(`${TENANT}:${sku}`);
-    const earlier = before.get(sku)?.revision ?? Infinity;
-    if (held?.document?.['brand_name'] !== `${brandId} Renamed` || held.revision <= earlier)
-      problems.push(`${sku}: ${JSON.stringify(held)} (revision before ${earlier})`);
-  }
-  if (problems.length > 0) throw new Error(`${label} rename: ${problems.length} documents wrong at the sink: ${problems.slice(0, 5).join('; ')}`);
-  return { create, edit, rename };
+  const renameBody = {
+    records: [{ entityType: 'brand', entityId: brandId, version: 2, data: { brand_id: brandId, name: `${brandId} Renamed` } }],
+    ...ASYNC,
+  };
+  const rename = await runPhase(world, `${label} rename`, n, [renameBody]);
+  const check = (phase: string): void => {
+    for (const sku of skus) {
+      const held = world.sink.document(`${TENANT}:${sku}`);
+      const earlier = before.get(sku)?.revision ?? Infinity;
+      if (held?.document?.['brand_name'] !== `${brandId} Renamed` || held.revision <= earlier)
+        problems.push(`${sku}: ${JSON.stringify(held)} (revision before ${earlier})`);
+    }
+    if (problems.length > 0) throw new Error(`${label} ${phase}: ${problems.length} documents wrong at the sink: ${problems.slice(0, 5).join('; ')}`);
+  };
+  check('rename');
+  // What a re-run of the rename costs (a retried task, or the same deploy posted again without an
+  // Idempotency-Key): the brand version is sliced already, so its slicing replays, and the replay fans out again.
+  console.log(`${label}: the same rename deployed again (a replay of brand ${brandId} version 2)…`);
+  const replay = await runPhase(world, `${label} replay`, n, [renameBody]);
+  check('replay');
+  return { create, edit, rename, replay };
 }
 
 /** A phase's figures per affected product (and a few per deploy). */
@@ -326,9 +338,9 @@ function figures(phase: Phase) {
 
 type Figures = ReturnType<typeof figures>;
 
-/** Prints rows of [label, create, edit, rename, rename ÷ edit] as aligned columns. */
-function printComparison(create: Figures, edit: Figures, rename: Figures): void {
-  const ops = [...new Set([...Object.keys(create.dynamoByOperation), ...Object.keys(edit.dynamoByOperation), ...Object.keys(rename.dynamoByOperation)])].sort();
+/** Prints rows of [label, create, edit, rename, rename ÷ edit, replay] as aligned columns. */
+function printComparison(create: Figures, edit: Figures, rename: Figures, replay: Figures): void {
+  const ops = [...new Set([create, edit, rename, replay].flatMap((f) => Object.keys(f.dynamoByOperation)))].sort();
   const rows: [string, (f: Figures) => number, number][] = [
     ['wall time, first POST → last DONE (ms)', (f) => f.wallMsPerProduct, 3],
     ['  compile task time (ms, summed over tasks)', (f) => f.compileMsPerProduct, 3],
@@ -366,11 +378,11 @@ function printComparison(create: Figures, edit: Figures, rename: Figures): void 
     ['CPU ms: PostgreSQL', (f) => f.cpuMs['postgres'] ?? NaN, 3],
   ];
   const table = [
-    ['per affected product (unless stated)', 'create', 'edit (baseline)', 'rename', 'rename ÷ edit'],
+    ['per affected product (unless stated)', 'create', 'edit (baseline)', 'rename', 'rename ÷ edit', 'rename replayed'],
     ...rows.map(([label, get, digits]) => {
-      const [c, e, r] = [get(create), get(edit), get(rename)];
+      const [c, e, r, p] = [get(create), get(edit), get(rename), get(replay)];
       const ratio = e === 0 ? (r === 0 ? '—' : '∞') : `${(r / e).toFixed(2)}×`;
-      return [label, fmt(c, digits), fmt(e, digits), fmt(r, digits), ratio];
+      return [label, fmt(c, digits), fmt(e, digits), fmt(r, digits), ratio, fmt(p, digits)];
     }),
   ];
   const widths = table[0]?.map((_, i) => Math.max(...table.map((row) => (row[i] ?? '').length))) ?? [];
@@ -505,9 +517,9 @@ async function main(): Promise<void> {
     if (setup.job.state !== 'DONE') throw new Error(`the setup deploy answered ${setup.job.state}`);
     if (WARMUP_PRODUCTS > 0) await brandPhases(world, 'W1', WARMUP_PRODUCTS, 'warm-up');
     const measured = await brandPhases(world, 'B1', PRODUCTS, 'measured');
-    const [create, edit, rename] = [figures(measured.create), figures(measured.edit), figures(measured.rename)];
+    const [create, edit, rename, replay] = [figures(measured.create), figures(measured.edit), figures(measured.rename), figures(measured.replay)];
 
-    printComparison(create, edit, rename);
+    printComparison(create, edit, rename, replay);
     const r = measured.rename.usage;
     const renameOps = byOperation(r.dynamo);
     const t = totals(renameOps);
@@ -529,6 +541,10 @@ async function main(): Promise<void> {
     console.log(
       `  sink: ${fmt(r.sink.calls)} bulk calls, ${fmt(r.sink.operations)} operations (${fmt(r.sink.upserts)} upserts, ${fmt(r.sink.deletes)} deletes; ${fmt(r.sink.applied)} applied, ${fmt(r.sink.stale)} stale), ${fmt(r.sink.documentBytes)} document bytes, ${fmt(r.sink.bulkBytes)} bulk body bytes, at most ${fmt(r.sink.maxOperationsPerCall)} operations and ${fmt(r.sink.maxBulkBytesPerCall)} bytes per call`,
     );
+    const again = measured.replay.usage;
+    console.log(
+      `  replayed: wall ${fmt(again.wallMs / 1000, 2)} s (compile ${fmt(replay.compileTaskMs / 1000, 2)} s, ship ${fmt(replay.shipTaskMs / 1000, 2)} s), ${fmt(totals(byOperation(again.dynamo)).requests)} DynamoDB requests; the sink got ${fmt(again.sink.operations)} operations again (${fmt(again.sink.applied)} applied: the fan-out moved every revision, ${fmt(again.sink.stale)} stale)`,
+    );
     const sizes = await itemSizes(dynalite.endpoint, 'B1', 'B1-P-0000000');
     console.log('\nitem sizes (bytes as DynamoDB counts them; reads cost 1 RCU per 4 KB, writes 1 WCU per 1 KB, each item rounded up):');
     for (const [name, bytes] of Object.entries(sizes)) console.log(`  ${name.padEnd(40)} ${fmt(bytes).padStart(6)}`);
@@ -546,6 +562,7 @@ async function main(): Promise<void> {
       create,
       edit,
       rename,
+      replay,
       renameDetails: { dynamo: r.dynamo, served: r.served, postgres: r.postgres.slice(0, 20), portCalls: r.portCalls, tasks: r.tasks, sink: r.sink },
       itemSizes: sizes,
     });
