@@ -70,7 +70,7 @@ const FSYNC = !args['no-fsync'];
 const TENANT = 'bench';
 const PREFIX = 'bench_';
 const SINK = 'opensearch-products';
-/** No deploy finishing for this long fails the run. */
+/** No progress (no deploy finishing, no DynamoDB request) for this long fails the run. */
 const STALL_MS = 180_000;
 
 function whole(name: string, text: string | undefined, min: number): number {
@@ -177,7 +177,7 @@ async function runPhase(world: World, name: string, products: number, bodies: re
     if (result.job.state === 'FAILED') throw new Error(`${name}: a deploy answered FAILED: ${JSON.stringify(result.job)}`);
     jobIds.push(result.job.jobId);
   }
-  let done = -1;
+  let progress = -1;
   let progressAt = Date.now();
   let printedAt = Date.now();
   for (;;) {
@@ -189,9 +189,10 @@ async function runPhase(world: World, name: string, products: number, bodies: re
     if ((states['FAILED'] ?? 0) > 0) throw new Error(`${name}: ${states['FAILED']} deploys FAILED\n${await unfinished(world.monitor, jobIds)}`);
     const now = states['DONE'] ?? 0;
     if (now === jobIds.length) break;
-    if (now !== done) [done, progressAt] = [now, Date.now()];
+    // Progress: a deploy finished, or DynamoDB requests went out (a big fan-out finishes no deploy for a long time).
+    if (now + world.metered.sent !== progress) [progress, progressAt] = [now + world.metered.sent, Date.now()];
     else if (Date.now() - progressAt > STALL_MS)
-      throw new Error(`${name}: no deploy finished for ${STALL_MS / 1000} s\n${await unfinished(world.monitor, jobIds)}`);
+      throw new Error(`${name}: no progress (no deploy finished, no DynamoDB request) for ${STALL_MS / 1000} s\n${await unfinished(world.monitor, jobIds)}`);
     if (Date.now() - printedAt > 2_000) {
       printedAt = Date.now();
       console.log(`  ${name}: ${JSON.stringify(states)}, ${world.runs.length} task runs finished`);

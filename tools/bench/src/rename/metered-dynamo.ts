@@ -38,6 +38,8 @@ export const isRead = (operation: string): boolean => READS.has(operation);
 export class MeteredDynamo {
   private readonly tags = new AsyncLocalStorage<string>();
   private usage: DynamoUsage = {};
+  /** Data requests sent since the start (never reset): a sign of progress. */
+  sent = 0;
   readonly client: DynamoClientLike;
 
   constructor(inner: DynamoClientLike, latencyMs: number) {
@@ -51,6 +53,7 @@ export class MeteredDynamo {
       const start = performance.now();
       const entry = ((this.usage[tag] ??= {})[operation] ??= { requests: 0, capacity: 0, inFlightMs: 0 });
       entry.requests++;
+      this.sent++;
       try {
         let output;
         if (latencyMs > 0) {
