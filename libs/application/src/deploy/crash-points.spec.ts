@@ -124,20 +124,21 @@ describe('crash points (docs/deploys.md)', () => {
 
   it('7: some documents shipped, not settled: the next attempt re-ships the same documents and the rest', async () => {
     const w = await seeded();
-    // P3 ships first (its own page), then the brand's parents P1, P2: the crash is at that second apply.
-    const body = { records: [product('P3'), brand('B1', 'Acme Corp', 2)], ship: { ...SHIP, mode: 'sync' } };
+    // One call per sink (a ship batches its documents): opensearch-products takes P3, P1, P2; the crash is at personalize's call.
+    const body = { records: [product('P3'), brand('B1', 'Acme Corp', 2)], ship: { mode: 'sync', sinks: ['opensearch-products', 'personalize'] } };
     const before = w.sink.deliveries.length;
     const api = w.process('api', { port: 'sink', method: 'apply', nth: 2 }).services;
     await expect(api.createDeploy({ tenantId: T, body })).rejects.toThrow(Crash);
-    expect(w.sink.deliveries.slice(before).map((d) => d.operation.docId)).toEqual(['acme:P3']);
+    expect(w.sink.deliveries.slice(before).map((d) => d.operation.docId)).toEqual(['acme:P3', 'acme:P1', 'acme:P2']);
+    expect(w.webhook.deliveries).toEqual([]);
     await w.expireLeases();
     await w.work();
     await renamedEverywhere(w);
-    expect(w.sink.document('acme:P3')).toMatchObject({ sku: 'P3' });
-    // The re-run re-slices first (a replay may move P3's head), so P3 comes again with the same document.
+    for (const sku of ['P1', 'P2', 'P3']) expect(w.webhook.document(`acme:${sku}`)).toEqual(w.sink.document(`acme:${sku}`));
+    // The re-run re-slices first (a replay may move P3's head), so the same documents come again: held already, or at a higher revision.
     const after = w.sink.deliveries.slice(before);
-    expect(after.map((d) => d.operation.docId)).toEqual(['acme:P3', 'acme:P3', 'acme:P1', 'acme:P2']);
-    expect(after[1]?.operation).toMatchObject({ document: (after[0]?.operation as { document: unknown }).document });
+    expect(after.map((d) => d.operation.docId)).toEqual(['acme:P3', 'acme:P1', 'acme:P2', 'acme:P3', 'acme:P1', 'acme:P2']);
+    expect(after[3]?.operation).toMatchObject({ document: (after[0]?.operation as { document: unknown }).document });
     noDoubleEffect(w);
   });
 

@@ -10,6 +10,9 @@ import {
 } from '@ivm/domain';
 import type { DeploySinks } from './deps';
 
+/** Most documents read and handed to a sink in one call (the plugin cuts its own requests within it). */
+export const SHIP_BATCH = 500;
+
 /** What one ship did, per sink: documents sent and how they fared. */
 export interface ShipReport {
   readonly sinkId: string;
@@ -68,33 +71,45 @@ async function shipToSink(
   let documents = 0;
   let applied = 0;
   let stale = 0;
+  // Keys from several records and pages go out together, so a deploy of many records makes
+  // bulk-sized calls rather than one call per record.
+  let batch: string[] = [];
+  const flush = async (): Promise<void> => {
+    const keys = batch;
+    batch = [];
+    if (keys.length === 0) return;
+    const states = await Promise.all(keys.map((key) => readShippedState(deps.registry, deps.stores, tenantId, contract, key)));
+    const outcomes = await plugin.apply(
+      contract,
+      tenantId,
+      states.map((state) => sinkOperation(contract, tenantId, state)),
+    );
+    const rejected = outcomes.filter((o) => o.status === 'rejected').map((o) => ({ docId: o.docId, reason: o.reason ?? 'rejected' }));
+    if (rejected.length > 0) throw new SinkRejectedError(sinkId, rejected);
+    const pending = outcomes.filter((o) => o.status === 'retry');
+    if (pending.length > 0) {
+      const hints = pending.flatMap((o) => (o.retryAfterMs === undefined ? [] : [o.retryAfterMs]));
+      throw new SinkUnavailableError(
+        sinkId,
+        pending.map((o) => ({ docId: o.docId, reason: o.reason ?? 'try again' })),
+        hints.length > 0 ? { retryAfterMs: Math.max(...hints) } : {},
+      );
+    }
+    documents += outcomes.length;
+    applied += outcomes.filter((o) => o.status === 'applied').length;
+    stale += outcomes.filter((o) => o.status === 'stale').length;
+  };
   for (const entity of entities) {
     for await (const page of shipTargets(deps.registry, deps.stores, tenantId, contract, entity.entityKey)) {
       signal.throwIfAborted();
-      const keys = page.filter((key) => !shipped.has(key));
-      if (keys.length === 0) continue;
-      keys.forEach((key) => shipped.add(key));
-      const states = await Promise.all(keys.map((key) => readShippedState(deps.registry, deps.stores, tenantId, contract, key)));
-      const outcomes = await plugin.apply(
-        contract,
-        tenantId,
-        states.map((state) => sinkOperation(contract, tenantId, state)),
-      );
-      const rejected = outcomes.filter((o) => o.status === 'rejected').map((o) => ({ docId: o.docId, reason: o.reason ?? 'rejected' }));
-      if (rejected.length > 0) throw new SinkRejectedError(sinkId, rejected);
-      const pending = outcomes.filter((o) => o.status === 'retry');
-      if (pending.length > 0) {
-        const hints = pending.flatMap((o) => (o.retryAfterMs === undefined ? [] : [o.retryAfterMs]));
-        throw new SinkUnavailableError(
-          sinkId,
-          pending.map((o) => ({ docId: o.docId, reason: o.reason ?? 'try again' })),
-          hints.length > 0 ? { retryAfterMs: Math.max(...hints) } : {},
-        );
+      for (const key of page) {
+        if (shipped.has(key)) continue;
+        shipped.add(key);
+        batch.push(key);
+        if (batch.length >= SHIP_BATCH) await flush();
       }
-      documents += outcomes.length;
-      applied += outcomes.filter((o) => o.status === 'applied').length;
-      stale += outcomes.filter((o) => o.status === 'stale').length;
     }
   }
+  await flush();
   return { sinkId, documents, applied, stale };
 }
