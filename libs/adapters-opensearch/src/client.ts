@@ -25,8 +25,8 @@ export interface OpenSearchClientLike {
     create(params: { index: string; body: Body }, options?: RequestOptions): Promise<ClientResponse>;
     /** `PUT /{index}/_mapping`: adds fields; changing a field's type is refused. */
     putMapping(params: { index: string; body: Body }, options?: RequestOptions): Promise<ClientResponse>;
-    /** `PUT /{index}/_alias/{name}`: creates or updates an alias (its filter). */
-    putAlias(params: { index: string; name: string; body: Body }, options?: RequestOptions): Promise<ClientResponse>;
+    /** `POST /_aliases`: alias actions, applied atomically (an `add` of an existing alias updates its filter). */
+    updateAliases(params: { body: Body }, options?: RequestOptions): Promise<ClientResponse>;
   };
   close(): Promise<void>;
 }

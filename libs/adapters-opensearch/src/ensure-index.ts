@@ -34,7 +34,7 @@ export async function ensureIndex(
     return { ready: false, failure: prefixed(requestFailure(error), `updating the mappings of index ${index}`) };
   }
   try {
-    await client.indices.putAlias({ index, name: alias, body: { filter: aliasFilter } }, options);
+    await client.indices.updateAliases({ body: { actions: [{ add: { index, alias, filter: aliasFilter } }] } }, options);
   } catch (error) {
     return { ready: false, failure: prefixed(requestFailure(error), `setting alias ${alias} on index ${index}`) };
   }
