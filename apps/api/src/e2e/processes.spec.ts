@@ -39,9 +39,10 @@ const exitCode = (proc: Proc): Promise<number | null> =>
   proc.child.exitCode !== null ? Promise.resolve(proc.child.exitCode) : new Promise((done) => proc.child.once('exit', (code) => done(code)));
 
 function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'info', ...extra };
+  // The caller's environment must not leak in (an OPENSEARCH_URL of a real cluster, say); `extra` may set these again.
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'info' };
   for (const name of ['IVM_API_KEYS', 'IVM_ADMIN_KEYS', 'OPENSEARCH_URL', 'IVM_DATA_DIR']) delete env[name];
-  return env;
+  return { ...env, ...extra };
 }
 
 describe('npm run api and npm run worker, as processes on shared engines', () => {
