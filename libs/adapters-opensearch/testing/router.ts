@@ -2,9 +2,10 @@ import { type Context, type Reply } from './context';
 import { UnsupportedError } from './errors';
 
 /**
- * Routes the way RestController does: a path pattern per API, `{index}` never matching a segment
- * that starts with `_` (index names cannot), 405 with `Allow` when the path exists under other
- * methods, 400 "no handler found" otherwise. Each route lists the URL parameters it accepts;
+ * Routes the way RestController and its PathTrie do: a path pattern per API, a literal segment
+ * preferred over a `{wildcard}` (so `/_search` is search, while `/_foo` reaches `/{index}` and
+ * answers like an unknown index), 405 with `Allow` when the path exists under other methods only,
+ * 400 "no handler found" when nothing matches. Each route lists the URL parameters it accepts;
  * OpenSearch answers an unknown parameter with 400 ("contains unrecognized parameter"), and so
  * does the test server.
  */
@@ -30,28 +31,33 @@ export type RouteMatch =
   | { readonly kind: 'wrong-method'; readonly allowed: readonly string[] }
   | { readonly kind: 'none' };
 
-function matchPattern(pattern: string, segments: readonly string[]): Record<string, string> | undefined {
+/** The parameters a path gives a pattern, and how many of its segments were literal (more is more specific). */
+function matchPattern(pattern: string, segments: readonly string[]): { params: Record<string, string>; literals: number } | undefined {
   const parts = pattern.split('/').filter((part) => part !== '');
   if (parts.length !== segments.length) return undefined;
   const params: Record<string, string> = {};
+  let literals = 0;
   for (const [i, part] of parts.entries()) {
     const segment = segments[i] ?? '';
     if (part.startsWith('{')) {
-      if (segment === '' || (part === '{index}' && segment.startsWith('_') && segment !== '_all')) return undefined;
+      if (segment === '') return undefined;
       params[part.slice(1, -1)] = segment;
-    } else if (part !== segment) return undefined;
+    } else if (part === segment) literals++;
+    else return undefined;
   }
-  return params;
+  return { params, literals };
 }
 
 export function matchRoute(routes: readonly Route[], method: string, segments: readonly string[]): RouteMatch {
   const allowed = new Set<string>();
+  let best: { route: Route; params: Record<string, string>; literals: number } | undefined;
   for (const route of routes) {
-    const params = matchPattern(route.pattern, segments);
-    if (params === undefined) continue;
-    if (route.methods.includes(method)) return { kind: 'found', route, params };
+    const match = matchPattern(route.pattern, segments);
+    if (match === undefined) continue;
     for (const m of route.methods) allowed.add(m);
+    if (route.methods.includes(method) && (best === undefined || match.literals > best.literals)) best = { route, ...match };
   }
+  if (best !== undefined) return { kind: 'found', route: best.route, params: best.params };
   return allowed.size > 0 ? { kind: 'wrong-method', allowed: [...allowed].sort() } : { kind: 'none' };
 }
 

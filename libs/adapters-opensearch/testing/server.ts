@@ -265,6 +265,12 @@ class ServerState {
       const mediaType = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
       if (!JSON_TYPES.includes(mediaType)) return { status: 406, body: { error: `Content-Type header [${contentType}] is not supported`, status: 406 } };
     }
+    const index = match.params['index'];
+    // No index name starts with "_": such a segment is an API OpenSearch has and the test server not (it answers as a real
+    // cluster does for an unknown one, as an index name), except where a test checks the name rules (create index).
+    if (index?.startsWith('_') && index !== '_all' && !(method === 'PUT' && match.route.pattern === '/{index}')) {
+      unsupported(`[${index}] in ${method} ${path} is read as an index name: an API the test server does not implement?`);
+    }
     checkParams(match.route, path, query);
     const ctx = new Context({ method, path, query, body }, this.cluster, this.faults, unsupported);
     return match.route.handle(ctx, match.params);
