@@ -263,7 +263,8 @@ export function searchHandler(ctx: Context, params: Readonly<Record<string, stri
       : track === false
         ? undefined
         : { value: Math.min(hits.length, track), relation: hits.length > track ? 'gte' : 'eq' };
-  const maxScore = scoresShown && hits.length > 0 ? Math.max(...hits.map((hit) => hit.score)) : null;
+  // No top hits collected (size 0) or sorted by something else: OpenSearch shows no max_score.
+  const maxScore = scoresShown && size > 0 && hits.length > 0 ? Math.max(...hits.map((hit) => hit.score)) : null;
   const page = hits.slice(from, from + size).map((hit) => ({
     _index: hit.index.name,
     _id: hit.doc.id,
