@@ -11,7 +11,9 @@ beforeEach(async () => {
   await client.indices.create({ index: 'products', body: { mappings: { properties: { sku: { type: 'keyword' }, price: { type: 'long' } } } } });
 });
 
-type Item = Record<string, { _index: string; _id: string | null; status: number; result?: string; error?: { type: string; reason: string } }>;
+type ItemResult = { _index: string; _id: string | null; status: number; result?: string; error?: { type: string; reason: string } };
+type Item = Record<string, ItemResult>;
+const resultOf = (item: Item) => Object.values(item)[0] as ItemResult;
 
 describe('_bulk', () => {
   it('answers every item in request order, deletes and index operations mixed, failures in place', async () => {
@@ -38,7 +40,7 @@ describe('_bulk', () => {
     expect(response.body.errors).toBe(true);
     const items = response.body.items as unknown as Item[];
     expect(items.map((item) => Object.keys(item)[0])).toEqual(['delete', 'index', 'index', 'delete', 'create', 'index', 'delete', 'create']);
-    expect(items.map((item) => Object.values(item)[0]).map(({ _id, status, result, error }) => [_id, status, result ?? error?.type])).toEqual([
+    expect(items.map(resultOf).map(({ _id, status, result, error }) => [_id, status, result ?? error?.type])).toEqual([
       ['missing', 404, 'not_found'],
       ['B', 201, 'created'],
       ['C', 429, 'es_rejected_execution_exception'],

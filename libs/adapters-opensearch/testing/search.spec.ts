@@ -148,7 +148,7 @@ describe('queries', () => {
   it('refuses, and records, queries and search features it does not implement', async () => {
     const wildcard = await responseError(client.search({ index: 'products', body: { query: { wildcard: { sku: 'P*' } } } }));
     expect(rootCause(wildcard.body)).toEqual({ type: 'parsing_exception', reason: '[wildcard] query (not supported by the OpenSearch test server)' });
-    await responseError(client.search({ index: 'products', body: { aggs: { by_tenant: { terms: { field: 'tenant' } } } } }));
+    await responseError(client.transport.request({ method: 'POST', path: '/products/_search', body: { aggs: { by_tenant: { terms: { field: 'tenant' } } } } }));
     await responseError(client.search({ index: 'products', body: { query: { match: { title: { query: 'red', fuzziness: 'AUTO' } } } } }));
     expect(server.inspect.unsupported.map((entry) => entry.reason)).toEqual([
       '[wildcard] query (not supported by the OpenSearch test server)',
