@@ -25,8 +25,8 @@ export function infoHandler(ctx: Context): Reply {
   });
 }
 
-export function healthHandler(ctx: Context, params: Readonly<Record<string, string>>): Reply {
-  const indices = params['index'] === undefined ? [...ctx.cluster.indices.values()] : ctx.cluster.resolveConcrete(params['index']);
+export function healthHandler(ctx: Context): Reply {
+  const indices = [...ctx.cluster.indices.values()];
   const primaries = indices.reduce((sum, index) => sum + Number(index.settings.get('index.number_of_shards')), 0);
   return reply(200, {
     cluster_name: CLUSTER_NAME,

@@ -49,22 +49,6 @@ export const ROUTES: readonly Route[] = [
     ],
     handle: healthHandler,
   },
-  {
-    methods: ['GET'],
-    pattern: '/_cluster/health/{index}',
-    params: [
-      'wait_for_status',
-      'timeout',
-      'master_timeout',
-      'cluster_manager_timeout',
-      'local',
-      'level',
-      'wait_for_active_shards',
-      'wait_for_no_relocating_shards',
-    ],
-    handle: healthHandler,
-  },
-
   { methods: ['POST', 'PUT'], pattern: '/_bulk', params: BULK_PARAMS, unsupportedParams: BULK_UNSUPPORTED_PARAMS, handle: bulkHandler },
   { methods: ['POST', 'PUT'], pattern: '/{index}/_bulk', params: BULK_PARAMS, unsupportedParams: BULK_UNSUPPORTED_PARAMS, handle: bulkHandler },
 

@@ -4,7 +4,7 @@ import { gunzipSync, inflateSync } from 'node:zlib';
 import { Context, type Reply } from './context';
 import { OpenSearchError, UnsupportedError } from './errors';
 import { FaultState, injectedError, type ItemFault, type Outage, type RequestMatch } from './faults';
-import { type JsonObject } from './json';
+import { clone, type JsonObject } from './json';
 import { Cluster } from './registry';
 import { checkParams, matchRoute } from './router';
 import { ROUTES } from './routes';
@@ -31,10 +31,12 @@ export interface RecordedRequest {
   /** `_bulk` only: the number of non-empty NDJSON lines (action and source lines). */
   readonly bulkLines?: number;
   /** The status answered; undefined while in progress. */
-  status?: number;
+  readonly status?: number;
   /** Set when a fault, an outage or the auth check answered instead of the API. */
-  answeredBy?: 'fault' | 'outage' | 'auth';
+  readonly answeredBy?: 'fault' | 'outage' | 'auth';
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** A request, or part of one (a bulk item), the server refused because it does not implement it. */
 export interface UnsupportedRequest {
@@ -141,7 +143,7 @@ export async function startOpenSearchTestServer(options: OpenSearchTestServerOpt
     },
     inspect: {
       get requests() {
-        return [...state.requests];
+        return state.requests.map((request) => ({ ...request }));
       },
       get unsupported() {
         return [...state.unsupported];
@@ -150,7 +152,7 @@ export async function startOpenSearchTestServer(options: OpenSearchTestServerOpt
         state.cluster
           .resolveSingle(index)
           .store.liveDocuments()
-          .map((doc) => ({ _id: doc.id, _version: doc.version, _seq_no: doc.seqNo, _primary_term: doc.primaryTerm, _source: doc.source })),
+          .map((doc) => ({ _id: doc.id, _version: doc.version, _seq_no: doc.seqNo, _primary_term: doc.primaryTerm, _source: clone(doc.source) })),
       tombstones: (index) => {
         const target = state.cluster.resolveSingle(index);
         return target.store.rememberedTombstones(target.gcDeletesMs).map((t) => ({ _id: t.id, _version: t.version, deletedAt: t.deletedAt }));
@@ -166,7 +168,7 @@ export async function startOpenSearchTestServer(options: OpenSearchTestServerOpt
 }
 
 class ServerState {
-  readonly requests: RecordedRequest[] = [];
+  readonly requests: Mutable<RecordedRequest>[] = [];
   readonly unsupported: UnsupportedRequest[] = [];
 
   constructor(
@@ -198,7 +200,7 @@ class ServerState {
     const path = url.pathname;
     const query = new Map(url.searchParams);
     const body = await readBody(request);
-    const record: RecordedRequest = {
+    const record: Mutable<RecordedRequest> = {
       method,
       path,
       query: Object.fromEntries(query),

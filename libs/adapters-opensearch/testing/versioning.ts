@@ -88,6 +88,7 @@ export function validateWrite(params: WriteParams): string[] {
     if (ifSeqNo !== UNASSIGNED_SEQ_NO || ifPrimaryTerm !== 0) return ['create operations do not support compare and set. use index instead'];
   }
   if (opType === 'delete' && (id === undefined || id === '')) messages.push('id is missing');
+  if (opType !== 'delete' && id === '') messages.push('if _id is specified it must not be empty');
   if (opType !== 'delete' && id === undefined && (versionType !== 'internal' || (version !== MATCH_DELETED && version !== MATCH_ANY))) {
     messages.push('an id must be provided if version type or value are set');
   }
