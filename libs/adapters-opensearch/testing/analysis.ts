@@ -30,8 +30,10 @@ export function parseIsoDate(text: string): number | undefined {
   const [, year, month = '01', day = '01', hour = '00', minute = '00', second = '00', fraction = '', zone] = match;
   const parts = [Number(year), Number(month), Number(day), Number(hour), Number(minute), Number(second)] as const;
   const [y, mo, d, h, mi, s] = parts;
-  const millis = Date.UTC(y, mo - 1, d, h, mi, s, Number(fraction.padEnd(3, '0').slice(0, 3)));
-  const check = new Date(millis);
+  const check = new Date(Date.UTC(2000, 0, 1, h, mi, s, Number(fraction.padEnd(3, '0').slice(0, 3))));
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0–99 as 1900–1999.
+  check.setUTCFullYear(y, mo - 1, d);
+  const millis = check.getTime();
   // Date.UTC rolls 2024-02-30 over to March; Java's resolver refuses it.
   if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return undefined;
   if (zone === undefined || zone === 'Z') return millis;

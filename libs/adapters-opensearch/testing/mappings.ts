@@ -40,7 +40,7 @@ export interface RootMapping {
 
 export const NUMERIC_TYPES: ReadonlySet<FieldType> = new Set(['long', 'integer', 'short', 'byte', 'double', 'float']);
 
-/** Parameters each type implements; `IGNORED` ones are accepted because they change nothing the test server models. */
+/** Parameters each type implements; `IGNORED` ones are accepted (and kept, so a later change conflicts) because they change nothing the test server models. */
 const PARAMS: Readonly<Record<FieldType, readonly string[]>> = {
   keyword: ['index', 'ignore_above'],
   text: ['index', 'analyzer', 'search_analyzer'],
@@ -286,7 +286,7 @@ function mergeMapper(current: Mapper, incoming: Mapper, path: string): Mapper {
   if (current.type !== incoming.type) throw illegalArgument(`mapper [${path}] cannot be changed from type [${current.type}] to [${incoming.type}]`);
   const conflicts: string[] = [];
   for (const key of new Set([...Object.keys(current.params), ...Object.keys(incoming.params)])) {
-    if (UPDATABLE.has(key) || IGNORED.has(key)) continue;
+    if (UPDATABLE.has(key)) continue;
     const before = JSON.stringify(current.params[key] ?? null);
     const after = JSON.stringify(incoming.params[key] ?? null);
     if (before !== after)
