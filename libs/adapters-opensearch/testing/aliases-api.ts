@@ -2,7 +2,8 @@ import { type Context, reply, type Reply } from './context';
 import { OpenSearchError, parsingException, UnsupportedError, validationFailed } from './errors';
 import { globToRegExp } from './glob';
 import { isObject, type Json, type JsonObject } from './json';
-import { compile, parseQuery } from './query';
+import { compile } from './query';
+import { parseQuery } from './query-dsl';
 import { type AliasMetadata, type IndexState, validateName } from './registry';
 
 /**

@@ -3,7 +3,8 @@ import { type StoredDoc } from './engine';
 import { illegalArgument, OpenSearchError, parsingException, searchPhaseFailure, UnsupportedError } from './errors';
 import { isObject, type Json, type JsonObject } from './json';
 import { resolveField } from './mappings';
-import { compile, type Matcher, parseQuery, type Query } from './query';
+import { compile, type Matcher } from './query';
+import { parseQuery, type Query } from './query-dsl';
 import { type IndexState, type ReadTarget } from './registry';
 import { filterSource, parseSourceFilter, type SourceFilter } from './source-filter';
 
