@@ -12,6 +12,7 @@ import { type IndexState } from './registry';
  * (MappedFieldType#termQuery and friends); an unmapped field matches nothing. Scores are not BM25:
  * a matching scoring clause counts its boost (1 by default), filter context counts 0.
  */
+
 /** A compiled query: the score of a matching document, undefined when it does not match. */
 export type Matcher = (doc: StoredDoc) => number | undefined;
 
