@@ -18,7 +18,7 @@ const resultOf = (item: Item) => Object.values(item)[0] as ItemResult;
 describe('_bulk', () => {
   it('answers every item in request order, deletes and index operations mixed, failures in place', async () => {
     await client.bulk({ body: [{ index: { _index: 'products', _id: 'A' } }, { sku: 'A' }], refresh: true });
-    server.faults.failItems((item) => (item.id === 'C' ? { status: 429, type: 'es_rejected_execution_exception', reason: 'queue full' } : undefined));
+    server.faults.failItems((item) => (item.id === 'C' ? { status: 429, type: 'rejected_execution_exception', reason: 'queue full' } : undefined));
     const response = await client.bulk({
       body: [
         { delete: { _index: 'products', _id: 'missing' } },
@@ -43,7 +43,7 @@ describe('_bulk', () => {
     expect(items.map(resultOf).map(({ _id, status, result, error }) => [_id, status, result ?? error?.type])).toEqual([
       ['missing', 404, 'not_found'],
       ['B', 201, 'created'],
-      ['C', 429, 'es_rejected_execution_exception'],
+      ['C', 429, 'rejected_execution_exception'],
       ['A', 200, 'deleted'],
       ['D', 400, 'mapper_parsing_exception'],
       ['E', 404, 'index_not_found_exception'],

@@ -14,13 +14,13 @@ beforeEach(async () => {
 const bulkOne = (id: string) => client.bulk({ body: [{ index: { _index: 'products', _id: id } }, { sku: id }] });
 
 describe('faults', () => {
-  it('answers the next matching requests with 429 es_rejected_execution_exception, then behaves again', async () => {
+  it('answers the next matching requests with 429 rejected_execution_exception, then behaves again', async () => {
     server.faults.failNextRequests(2, 429, { path: '/_bulk', method: 'POST' });
     expect((await client.count({ index: 'products' })).statusCode).toBe(200); // not matched, not consumed
     for (const id of ['A', 'B']) {
       const error = await responseError(bulkOne(id));
       expect(error.status).toBe(429);
-      expect(rootCause(error.body).type).toBe('es_rejected_execution_exception');
+      expect(rootCause(error.body).type).toBe('rejected_execution_exception');
     }
     expect((await bulkOne('C')).body.errors).toBe(false);
     expect(server.inspect.documents('products').map((doc) => doc._id)).toEqual(['C']);

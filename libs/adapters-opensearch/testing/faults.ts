@@ -31,8 +31,9 @@ export type Outage = 'refuse' | 503;
 /** What each injected status answers with: the exception OpenSearch raises for it. */
 export function injectedError(status: number): OpenSearchError {
   if (status === 429) {
-    // A full write/search queue (OpenSearchRejectedExecutionException from the thread pool).
-    return new OpenSearchError(429, 'es_rejected_execution_exception', 'rejected execution of coordinating operation [injected by the OpenSearch test server]');
+    // Indexing pressure or a full thread-pool queue: OpenSearchRejectedExecutionException, which OpenSearch names
+    // "rejected_execution_exception" (getExceptionName strips the "OpenSearch" prefix; Elasticsearch says "es_rejected_…").
+    return new OpenSearchError(429, 'rejected_execution_exception', 'rejected execution of coordinating operation [injected by the OpenSearch test server]');
   }
   if (status === 503) return new OpenSearchError(503, 'cluster_block_exception', 'blocked by: [SERVICE_UNAVAILABLE/1/state not recovered / initialized];');
   if (status >= 500) return new OpenSearchError(status, 'internal_server_error', `injected ${status} by the OpenSearch test server`);
