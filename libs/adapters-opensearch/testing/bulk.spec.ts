@@ -68,6 +68,21 @@ describe('_bulk', () => {
     expect(server.inspect.unsupported).toEqual([]);
   });
 
+  it('counts a not_found delete as no error: errors stays false, the item is 404 without an error object', async () => {
+    const response = await client.bulk({ body: [{ delete: { _index: 'products', _id: 'never' } }] });
+    expect(response.body.errors).toBe(false);
+    expect(response.body.items[0]?.delete).toEqual({
+      _index: 'products',
+      _id: 'never',
+      _version: 1,
+      result: 'not_found',
+      _shards: { total: 2, successful: 1, failed: 0 },
+      _seq_no: 0,
+      _primary_term: 1,
+      status: 404,
+    });
+  });
+
   it('takes the index from the URL, refreshes on request, and reports forced_refresh', async () => {
     const response = await client.bulk({ index: 'products', refresh: true, body: [{ index: { _id: 'A' } }, { sku: 'A' }] });
     expect(response.body.items[0]?.index).toMatchObject({ _index: 'products', forced_refresh: true, status: 201 });
