@@ -1,5 +1,4 @@
-import { guardSink } from '@ivm/application';
-import { breakerSettings, type JsonObject, type OpenSearchSinkContract, type SinkOperation, type SinkPlugin } from '@ivm/domain';
+import { type JsonObject, type OpenSearchSinkContract, type SinkOperation } from '@ivm/domain';
 import { ManualClock, sampleRegistry } from '@ivm/domain/testing';
 import { Client } from '@opensearch-project/opensearch';
 import { startOpenSearchTestServer, type OpenSearchTestServer } from '../testing';
@@ -9,7 +8,8 @@ import { indexNames } from './index-definition';
 /**
  * The adapter suite: every case runs against the OpenSearch-compatible test server, and again
  * against a real cluster when OPENSEARCH_URL is set. Cases that need injected faults or a clock
- * (outages, item failures) run on the test server only.
+ * (outages, item failures) run on the test server only; the outage that opens a sink's circuit
+ * breaker, with the production wiring, is in `libs/runtime/src/wiring/sinks.spec.ts`.
  */
 const registry = sampleRegistry();
 const REAL_URL = process.env['OPENSEARCH_URL']?.trim() || undefined;
@@ -294,29 +294,5 @@ describe('OpenSearch sink under faults (test server)', () => {
     ]);
     server.faults.outage(503);
     expect((await plugin.apply(sink, 'acme', [upsert('P2', 1)]))[0]).toMatchObject({ status: 'retry', reason: expect.stringContaining('HTTP 503') });
-  });
-
-  it('an outage opens the breaker (the sink is no longer called), and after it every document arrives at its newest revision: nothing lost', async () => {
-    const sink = freshSink();
-    const breakerClock = new ManualClock();
-    const guarded: SinkPlugin = guardSink(sink.id, make(), { clock: breakerClock, settings: breakerSettings({ failureThreshold: 2, openMs: 1_000 }) });
-    await guarded.apply(sink, 'acme', [upsert('P1', 1)]);
-    server.faults.outage('refuse');
-    const pending = [upsert('P1', 2, { price: 2 }), upsert('P2', 1), remove('P3', 1)];
-    for (let i = 0; i < 2; i++) expect((await guarded.apply(sink, 'acme', pending)).every((o) => o.status === 'retry')).toBe(true);
-    const seen = server.inspect.requests.length;
-    const fast = await guarded.apply(sink, 'acme', pending);
-    expect(fast.every((o) => o.status === 'retry' && o.reason?.includes('circuit open'))).toBe(true);
-    expect(server.inspect.requests.length).toBe(seen);
-    server.faults.restore();
-    breakerClock.advance(1_000);
-    expect((await guarded.apply(sink, 'acme', pending)).map((o) => o.status)).toEqual(['applied', 'applied', 'applied']);
-    expect(server.inspect.documents(indexNames(sink).index)).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ _id: 'acme:P1', _version: 2, _source: expect.objectContaining({ price: 2 }) }),
-        expect.objectContaining({ _id: 'acme:P2', _version: 1 }),
-        expect.objectContaining({ _id: 'acme:P3', _version: 1, _source: expect.objectContaining({ ivm: expect.objectContaining({ deleted: true }) }) }),
-      ]),
-    );
   });
 });
