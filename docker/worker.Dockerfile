@@ -19,6 +19,7 @@ COPY libs/runtime/package.json libs/runtime/
 COPY tools/bench/package.json tools/bench/
 COPY tools/contracts/package.json tools/contracts/
 COPY tools/datagen/package.json tools/datagen/
+COPY tools/docker-check/package.json tools/docker-check/
 # No install scripts: nothing the bundle needs runs one (esbuild finds its binary package by itself).
 RUN npm ci --ignore-scripts --no-audit --no-fund
 
