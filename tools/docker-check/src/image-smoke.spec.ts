@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -15,12 +15,40 @@ import { repoAt } from './repo';
  * does), laid out as the runtime stage lays it out (main.js and contracts under the WORKDIR, no
  * node_modules anywhere near), started with the Dockerfile's own ENV, ENTRYPOINT and CMD against
  * dynalite and an embedded PostgreSQL. The bootstrap command exits 0, the Dockerfiles' HEALTHCHECK
- * commands pass, a deploy goes through the api and the worker, and SIGTERM stops both with 0.
+ * commands pass, the README's deploy ("Run on real services") works against them as written, and
+ * SIGTERM stops both with 0.
  * What it cannot show: the base image, the user, the file permissions — that needs a Docker engine.
  */
 
 const repo = repoAt();
 const WORKDIR = '/app';
+
+/** The deploy of the README's "Run on real services": the second `sh` block of that section. */
+function readmeDeploy(): string {
+  const section = repo.read('README.md').split('\n## Run on real services')[1]?.split('\n## ')[0];
+  const block = section?.match(/```sh\n([\s\S]*?)```/g)?.[1];
+  if (block === undefined) throw new Error('README: the "Run on real services" section lost its deploy block');
+  return block.replace(/^```sh\n|```$/g, '');
+}
+
+/** The script with a marker before each group of `# → fragment` lines, and the fragments by marker. */
+function instrument(script: string): { script: string; expectations: string[][] } {
+  const expectations: string[][] = [];
+  const out: string[] = [];
+  for (const line of script.split('\n')) {
+    const expected = /^# → (.*)$/.exec(line);
+    if (!expected) {
+      out.push(line);
+      continue;
+    }
+    if (!out.at(-1)?.startsWith('echo "@@CHECK')) {
+      out.push(`echo "@@CHECK ${expectations.length}"`);
+      expectations.push([]);
+    }
+    expectations.at(-1)?.push(expected[1] as string);
+  }
+  return { script: out.join('\n'), expectations };
+}
 
 interface Image {
   readonly app: 'api' | 'worker';
@@ -99,7 +127,7 @@ describe('the images’ commands, run from the bundles without Docker', () => {
     if (root) rmSync(root, { recursive: true, force: true });
   }, 60_000);
 
-  it('bootstrap, api and worker start from ENTRYPOINT/CMD, pass their HEALTHCHECK, deploy, and stop on SIGTERM with 0', async () => {
+  it('bootstrap, api and worker start from ENTRYPOINT/CMD, pass their HEALTHCHECK, run the README deploy, and stop on SIGTERM with 0', async () => {
     const [api, worker] = images as [Image, Image];
     const [apiPort, workerPort] = await Promise.all([freePort(), freePort()]);
     const shared = {
@@ -133,18 +161,24 @@ describe('the images’ commands, run from the bundles without Docker', () => {
     };
     await until('both HEALTHCHECK commands to pass', async () => (await healthy(api, apiEnv)) && (await healthy(worker, workerEnv)), 60_000, procs);
 
-    const call = async (method: string, path: string, body?: unknown) => {
-      const response = await fetch(`http://127.0.0.1:${apiPort}/v1/tenants/demo${path}`, {
-        method,
-        headers: { authorization: 'Bearer dev-key', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return (await response.json()) as { jobId: string; state: string };
-    };
-    const brand = { entityType: 'brand', entityId: 'B1', version: 1, data: { brand_id: 'B1', name: 'Acme' } };
-    const queued = await call('POST', '/deploys', { records: [brand], compile: 'async' });
-    expect(queued.state).toBe('QUEUED');
-    await until('the worker to run the deploy', async () => (await call('GET', `/deploys/${queued.jobId}`)).state === 'DONE', 30_000, procs);
+    // The README's deploy against them, as written but for the ports.
+    const { script, expectations } = instrument(readmeDeploy());
+    const runnable = script
+      .replaceAll('http://localhost:3000', `http://127.0.0.1:${apiPort}`)
+      .replaceAll('http://localhost:3001', `http://127.0.0.1:${workerPort}`)
+      .replaceAll('/tmp/ivm-job', join(root, 'job.json'));
+    const output = await new Promise<string>((done, fail) =>
+      execFile('bash', ['-eu', '-o', 'pipefail', '-c', runnable], { timeout: 60_000 }, (error, stdout, stderr) =>
+        error
+          ? fail(new Error(`the README deploy failed: ${error.message}\n${stdout}\n${stderr}\n${procs.map((p) => p.output.slice(-2000)).join('\n---\n')}`))
+          : done(stdout),
+      ),
+    );
+    const segments = output.split(/^@@CHECK \d+$/m);
+    expect(segments.length - 1).toBe(expectations.length);
+    expectations.forEach((fragments, i) => {
+      for (const fragment of fragments) expect({ step: i, output: segments[i] }).toEqual({ step: i, output: expect.stringContaining(fragment) });
+    });
 
     for (const proc of procs) proc.child.kill('SIGTERM');
     expect(await Promise.all(procs.map(exitCode))).toEqual([0, 0]);
