@@ -10,6 +10,7 @@ import {
   type SinkConfig,
   oneOf,
   requireSet,
+  SHARED_ENGINE_VARIABLES,
   text,
   type WorkerRuntimeConfig,
 } from '@ivm/runtime';
@@ -46,8 +47,7 @@ export { ConfigError };
 
 /** @throws ConfigError naming the missing variables (mode `api`), or the first variable that is wrong */
 export function loadConfig(env: Env, mode: ApiMode = 'start'): ApiConfig {
-  if (mode === 'api')
-    requireSet(env, ['DYNAMODB_ENDPOINT', 'DATABASE_URL'], 'npm run api runs on a shared DynamoDB and PostgreSQL (npm start runs embedded ones)');
+  if (mode === 'api') requireSet(env, SHARED_ENGINE_VARIABLES, 'npm run api runs on a shared DynamoDB and PostgreSQL (npm start runs embedded ones)');
   const apiKeys = parseApiKeys(env['IVM_API_KEYS']);
   return {
     ...loadEngineConfig(env),

@@ -13,6 +13,7 @@ import {
 } from '@ivm/runtime';
 import { type FastifyBaseLogger } from 'fastify';
 import pino from 'pino';
+import { loadBootstrapConfig, runBootstrap } from './bootstrap';
 import { type ApiMode, ConfigError, DEV_API_KEY, DEV_TENANT, loadConfig } from './config';
 import { createMetrics } from './metrics';
 import { buildServer } from './server';
@@ -20,7 +21,8 @@ import { buildServer } from './server';
 /**
  * The API process: config → contracts → engines → server, and a graceful shutdown. `npm start`
  * (mode `start`) runs on embedded engines unless endpoints are set and runs a worker in the
- * process; `npm run api` (mode `api`) is the API alone on shared engines.
+ * process; `npm run api` (mode `api`) is the API alone on shared engines. `npm run bootstrap`
+ * (`bootstrap`) is no server: it prepares the shared engines once and exits (see bootstrap.ts).
  */
 async function main(mode: ApiMode): Promise<void> {
   const config = readConfigOrExit(() => loadConfig(process.env, mode));
@@ -91,5 +93,11 @@ async function main(mode: ApiMode): Promise<void> {
   if (config.usingDevKey) logger.info(`try: curl -H "Authorization: Bearer ${DEV_API_KEY}" ${url}/v1/contracts`);
 }
 
-const mode: ApiMode = process.argv[2] === 'api' ? 'api' : 'start';
-main(mode).catch(exitOnStartFailure);
+if (process.argv[2] === 'bootstrap') {
+  const config = readConfigOrExit(() => loadBootstrapConfig(process.env));
+  // An explicit exit: a one-shot step must never linger on a handle someone left open.
+  runBootstrap(config).then(() => process.exit(0), exitOnStartFailure);
+} else {
+  const mode: ApiMode = process.argv[2] === 'api' ? 'api' : 'start';
+  main(mode).catch(exitOnStartFailure);
+}

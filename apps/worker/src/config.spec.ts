@@ -13,8 +13,8 @@ function problem(env: Record<string, string>): ConfigError {
 }
 
 describe('worker configuration', () => {
-  it('refuses to start without DATABASE_URL and DYNAMODB_ENDPOINT, naming what is missing', () => {
-    expect(problem({}).variable).toBe('DATABASE_URL and DYNAMODB_ENDPOINT');
+  it('refuses to start without DYNAMODB_ENDPOINT and DATABASE_URL, naming what is missing', () => {
+    expect(problem({}).variable).toBe('DYNAMODB_ENDPOINT and DATABASE_URL');
     expect(problem({ DATABASE_URL: required.DATABASE_URL }).variable).toBe('DYNAMODB_ENDPOINT');
     expect(problem({ DYNAMODB_ENDPOINT: required.DYNAMODB_ENDPOINT }).message).toMatch(/^DATABASE_URL is required/);
   });

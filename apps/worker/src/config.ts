@@ -2,13 +2,12 @@ import {
   type Env,
   type EngineConfig,
   LOG_LEVELS,
-  loadEngineConfig,
+  loadSharedEngineConfig,
   loadSinkConfig,
   loadWorkerRuntimeConfig,
   type SinkConfig,
   integer,
   oneOf,
-  requireSet,
   text,
   type WorkerRuntimeConfig,
 } from '@ivm/runtime';
@@ -34,13 +33,10 @@ export interface WorkerConfig extends WorkerRuntimeConfig, EngineConfig {
 
 /** @throws ConfigError naming the variables that are missing, or the first one that is wrong */
 export function loadWorkerConfig(env: Env): WorkerConfig {
-  requireSet(env, ['DATABASE_URL', 'DYNAMODB_ENDPOINT'], 'a worker runs on a shared PostgreSQL and DynamoDB');
-  const engines = loadEngineConfig(env);
+  const engines = loadSharedEngineConfig(env, 'a worker runs on a shared PostgreSQL and DynamoDB');
   return {
     ...engines,
     ...loadWorkerRuntimeConfig(env),
-    databaseUrl: engines.databaseUrl as string,
-    dynamoEndpoint: engines.dynamoEndpoint as string,
     port: integer(env, 'WORKER_PORT', 3001, 0, 65_535),
     host: text(env, 'WORKER_HOST', '127.0.0.1'),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', LOG_LEVELS),

@@ -1,4 +1,4 @@
-import { type Env, httpUrl, matching, postgresUrl, text } from './env';
+import { type Env, httpUrl, matching, postgresUrl, requireSet, text } from './env';
 
 /** Where a process's data and orchestration live: DynamoDB and PostgreSQL, each external or embedded. */
 export interface EngineConfig {
@@ -23,4 +23,21 @@ export function loadEngineConfig(env: Env): EngineConfig {
     dataDir: text(env, 'IVM_DATA_DIR', '.ivm-data'),
     contractsDir: text(env, 'IVM_CONTRACTS_DIR', 'contracts'),
   };
+}
+
+/**
+ * What the processes on shared engines refuse to start without: `npm run api`, `npm run worker`
+ * and `npm run bootstrap` never start an embedded engine (only `npm start` does). The container
+ * checks (`npm run check:docker`) read this list too, so the compose file cannot drift from it.
+ */
+export const SHARED_ENGINE_VARIABLES: readonly string[] = ['DYNAMODB_ENDPOINT', 'DATABASE_URL'];
+
+/** The engine configuration of a process on shared engines: both endpoints set. */
+export type SharedEngineConfig = EngineConfig & { readonly dynamoEndpoint: string; readonly databaseUrl: string };
+
+/** @throws ConfigError naming every missing variable of SHARED_ENGINE_VARIABLES (`why` says who needs them), or the first wrong one */
+export function loadSharedEngineConfig(env: Env, why: string): SharedEngineConfig {
+  requireSet(env, SHARED_ENGINE_VARIABLES, why);
+  const config = loadEngineConfig(env);
+  return { ...config, dynamoEndpoint: config.dynamoEndpoint as string, databaseUrl: config.databaseUrl as string };
 }

@@ -1,1 +1,2 @@
 export * from './open-engines';
+export * from './bootstrap-engines';
