@@ -24,10 +24,12 @@ COPY tools/docker-check/package.json tools/docker-check/
 # No install scripts: nothing the bundle needs runs one (esbuild finds its binary package by itself).
 RUN npm ci --ignore-scripts --no-audit --no-fund
 
-# ---- build: the app and the libraries it imports, bundled by esbuild into /out/main.js.
+# ---- build: the app and the libraries it imports, bundled by esbuild into /out/main.js (each
+# project's tsconfig.json comes along: esbuild compiles every file with its own).
 FROM deps AS build
 COPY tsconfig.base.json ./
 COPY libs libs
+COPY apps/api/tsconfig.json apps/api/
 COPY apps/api/src apps/api/src
 COPY docker/bundle.mjs docker/
 RUN node docker/bundle.mjs api /out

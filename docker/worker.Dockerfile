@@ -23,10 +23,12 @@ COPY tools/docker-check/package.json tools/docker-check/
 # No install scripts: nothing the bundle needs runs one (esbuild finds its binary package by itself).
 RUN npm ci --ignore-scripts --no-audit --no-fund
 
-# ---- build: the worker and the libraries it imports, bundled by esbuild into /out/main.js.
+# ---- build: the worker and the libraries it imports, bundled by esbuild into /out/main.js (each
+# project's tsconfig.json comes along: esbuild compiles every file with its own).
 FROM deps AS build
 COPY tsconfig.base.json ./
 COPY libs libs
+COPY apps/worker/tsconfig.json apps/worker/
 COPY apps/worker/src apps/worker/src
 COPY docker/bundle.mjs docker/
 RUN node docker/bundle.mjs worker /out
