@@ -32,7 +32,6 @@ import { parseArgs } from 'node:util';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { createDynamoClient } from '@ivm/adapters-dynamodb';
 import { loadContractRegistry } from '@ivm/adapters-fs';
-import { startEmbeddedPostgres } from '@ivm/adapters-postgres';
 import { startWebhookReceiver, type WebhookReceiver } from '@ivm/adapters-webhook/testing';
 import type { DeployServices } from '@ivm/application';
 import {
@@ -46,7 +45,8 @@ import {
   startWorker,
   workerSettingsFrom,
 } from '@ivm/runtime';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
+import { startMonitoredPostgres } from './deploy/monitored-postgres';
 import { fmt, printTable, quantile, type Row, writeSummary } from './measure';
 import {
   cpuSeconds,
@@ -551,17 +551,7 @@ async function main(): Promise<void> {
     await chmod(dataDir, 0o755);
     if (CPU_PROF) await mkdir(CPU_PROF, { recursive: true });
 
-    const pgSettings: Record<string, string> = { shared_preload_libraries: 'pg_stat_statements' };
-    if (!FSYNC) Object.assign(pgSettings, { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' });
-    const pg = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), createPostgresUser: process.getuid?.() === 0, settings: pgSettings });
-    cleanups.push(() => pg.stop());
-    const monitorUrl = new URL(pg.connectionString);
-    // The bench's own queries (progress, results) stay out of pg_stat_statements.
-    monitorUrl.searchParams.set('options', '-c pg_stat_statements.track=none');
-    const monitor = new Pool({ connectionString: monitorUrl.toString(), max: 2 });
-    monitor.on('error', () => undefined);
-    cleanups.push(() => monitor.end());
-    await monitor.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    const { connectionString: pgUrl, monitor } = await startMonitoredPostgres(dataDir, { fsync: FSYNC, cleanups });
 
     const dynalite = await startDynaliteProcess({
       ...(DYNALITE_ON_DISK ? { path: join(dataDir, 'dynamodb') } : {}),
@@ -575,7 +565,7 @@ async function main(): Promise<void> {
     const contractsDir = join(ROOT, 'contracts');
     const registry = await loadContractRegistry(contractsDir);
     const engines = await openEngines(
-      { dynamoEndpoint: dynalite.endpoint, awsRegion: 'local', tablePrefix: PREFIX, databaseUrl: pg.connectionString, dataDir, contractsDir },
+      { dynamoEndpoint: dynalite.endpoint, awsRegion: 'local', tablePrefix: PREFIX, databaseUrl: pgUrl, dataDir, contractsDir },
       // As `npm run api` (10), plus the worker's slots when it runs in this process (as `npm start`).
       { logger: quietLogger, applicationName: 'ivm-bench-api', poolSize: 10 + (WORKERS === 0 ? WORKER_CONCURRENCY : 0) },
     );
@@ -637,7 +627,7 @@ async function main(): Promise<void> {
           PORT: String(port),
           HOST: '127.0.0.1',
           DYNAMODB_ENDPOINT: dynalite.endpoint,
-          DATABASE_URL: pg.connectionString,
+          DATABASE_URL: pgUrl,
           AWS_REGION: 'local',
           IVM_TABLE_PREFIX: PREFIX,
           IVM_API_KEYS: `bench-key:${TENANT}`,
@@ -672,7 +662,7 @@ async function main(): Promise<void> {
           env: {
             WORKER_PORT: String(port),
             DYNAMODB_ENDPOINT: dynalite.endpoint,
-            DATABASE_URL: pg.connectionString,
+            DATABASE_URL: pgUrl,
             AWS_REGION: 'local',
             IVM_TABLE_PREFIX: PREFIX,
             IVM_CONTRACTS_DIR: contractsDir,

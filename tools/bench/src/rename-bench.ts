@@ -40,11 +40,12 @@ import { parseArgs } from 'node:util';
 import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { bootstrapTables, createDynamoClient, createDynamoStores } from '@ivm/adapters-dynamodb';
 import { loadContractRegistry } from '@ivm/adapters-fs';
-import { openPostgres, startEmbeddedPostgres } from '@ivm/adapters-postgres';
+import { openPostgres } from '@ivm/adapters-postgres';
 import { createDeployServices, OPENSEARCH_URL_VARIABLE, SinkDirectory, type DeployServices, type TaskHandlers } from '@ivm/application';
 import type { DeployJobStore, OutboxStore } from '@ivm/domain';
 import { loadTaskConfig, loadWorkerRuntimeConfig, processOwner, retryPolicyFor, startWorker, workerSettingsFrom } from '@ivm/runtime';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
+import { startMonitoredPostgres } from './deploy/monitored-postgres';
 import { fmt, writeSummary } from './measure';
 import { cpuSeconds, postgresCpuSeconds, ROOT, startDynaliteProcess, type DynaliteProcess } from './deploy/processes';
 import { CountingSink, type SinkCounts } from './rename/counting-sink';
@@ -438,17 +439,7 @@ async function main(): Promise<void> {
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     // mkdtemp makes it 0700: run as root, the embedded PostgreSQL runs as its own user, who must reach its directory inside.
     await chmod(dataDir, 0o755);
-    const pgSettings: Record<string, string> = { shared_preload_libraries: 'pg_stat_statements' };
-    if (!FSYNC) Object.assign(pgSettings, { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' });
-    const pg = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), createPostgresUser: process.getuid?.() === 0, settings: pgSettings });
-    cleanups.push(() => pg.stop());
-    const monitorUrl = new URL(pg.connectionString);
-    // The bench's own queries (progress, results) stay out of pg_stat_statements.
-    monitorUrl.searchParams.set('options', '-c pg_stat_statements.track=none');
-    const monitor = new Pool({ connectionString: monitorUrl.toString(), max: 2 });
-    monitor.on('error', () => undefined);
-    cleanups.push(() => monitor.end());
-    await monitor.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    const { connectionString: pgUrl, monitor } = await startMonitoredPostgres(dataDir, { fsync: FSYNC, cleanups });
 
     const dynalite = await startDynaliteProcess({});
     cleanups.push(() => dynalite.close());
@@ -458,7 +449,7 @@ async function main(): Promise<void> {
     const metered = new MeteredDynamo(client, LATENCY_MS);
     const stores = createDynamoStores(metered.client, { tablePrefix: PREFIX });
 
-    const postgres = await openPostgres({ connectionString: pg.connectionString, poolSize: 10 + WORKER_CONCURRENCY, applicationName: 'ivm-bench-rename' });
+    const postgres = await openPostgres({ connectionString: pgUrl, poolSize: 10 + WORKER_CONCURRENCY, applicationName: 'ivm-bench-rename' });
     cleanups.push(() => postgres.close());
     const portCalls: Record<string, number> = {};
     const outbox: OutboxStore = countingPort(postgres.outbox, portCalls);

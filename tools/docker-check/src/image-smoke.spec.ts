@@ -9,6 +9,7 @@ import { createTestDatabase, type TestDatabase } from '@ivm/adapters-postgres/te
 import { imageFacts, type ImageFacts, parseDockerfile } from './dockerfile';
 import { IMAGES } from './images';
 import { repoAt } from './repo';
+import { instrumentExpectations, readmeShBlock } from '@ivm/runtime/testing/readme-script';
 
 /*
  * What the images run, without Docker: each app bundled by docker/bundle.mjs (as the build stage
@@ -22,33 +23,6 @@ import { repoAt } from './repo';
 
 const repo = repoAt();
 const WORKDIR = '/app';
-
-/** The deploy of the README's "Run on real services": the second `sh` block of that section. */
-function readmeDeploy(): string {
-  const section = repo.read('README.md').split('\n## Run on real services')[1]?.split('\n## ')[0];
-  const block = section?.match(/```sh\n([\s\S]*?)```/g)?.[1];
-  if (block === undefined) throw new Error('README: the "Run on real services" section lost its deploy block');
-  return block.replace(/^```sh\n|```$/g, '');
-}
-
-/** The script with a marker before each group of `# → fragment` lines, and the fragments by marker. */
-function instrument(script: string): { script: string; expectations: string[][] } {
-  const expectations: string[][] = [];
-  const out: string[] = [];
-  for (const line of script.split('\n')) {
-    const expected = /^# → (.*)$/.exec(line);
-    if (!expected) {
-      out.push(line);
-      continue;
-    }
-    if (!out.at(-1)?.startsWith('echo "@@CHECK')) {
-      out.push(`echo "@@CHECK ${expectations.length}"`);
-      expectations.push([]);
-    }
-    expectations.at(-1)?.push(expected[1] as string);
-  }
-  return { script: out.join('\n'), expectations };
-}
 
 interface Image {
   readonly app: 'api' | 'worker';
@@ -162,7 +136,7 @@ describe('the images’ commands, run from the bundles without Docker', () => {
     await until('both HEALTHCHECK commands to pass', async () => (await healthy(api, apiEnv)) && (await healthy(worker, workerEnv)), 60_000, procs);
 
     // The README's deploy against them, as written but for the ports.
-    const { script, expectations } = instrument(readmeDeploy());
+    const { script, expectations } = instrumentExpectations(readmeShBlock(repo.read('README.md'), '## Run on real services', 1));
     const runnable = script
       .replaceAll('http://localhost:3000', `http://127.0.0.1:${apiPort}`)
       .replaceAll('http://localhost:3001', `http://127.0.0.1:${workerPort}`)

@@ -3,6 +3,7 @@ import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWebhookReceiver, type WebhookReceiver } from '@ivm/adapters-webhook/testing';
+import { instrumentExpectations, readmeShBlock } from '@ivm/runtime/testing/readme-script';
 import { freePort, ROOT, TSX } from './process-helpers';
 
 /*
@@ -10,34 +11,6 @@ import { freePort, ROOT, TSX } from './process-helpers';
  * embedded engines, with its in-process worker) and a webhook receiver: every `# → fragment`
  * under a command must appear in that command's output.
  */
-
-/** The walk-through's commands: the second `sh` block of the README's "Deploy walk-through" section. */
-async function walkThrough(): Promise<string> {
-  const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
-  const section = readme.split('### Deploy walk-through')[1]?.split('\n### ')[0];
-  const blocks = section?.match(/```sh\n([\s\S]*?)```/g) ?? [];
-  if (blocks.length < 2) throw new Error('README: the "Deploy walk-through" section lost its sh blocks');
-  return (blocks[1] as string).replace(/^```sh\n|```$/g, '');
-}
-
-/** The script with a marker before each group of expectations, and the expectations by marker. */
-function instrument(script: string): { script: string; expectations: string[][] } {
-  const expectations: string[][] = [];
-  const out: string[] = [];
-  for (const line of script.split('\n')) {
-    const expected = /^# → (.*)$/.exec(line);
-    if (!expected) {
-      out.push(line);
-      continue;
-    }
-    if (!out.at(-1)?.startsWith('echo "@@CHECK')) {
-      out.push(`echo "@@CHECK ${expectations.length}"`);
-      expectations.push([]);
-    }
-    expectations.at(-1)?.push(expected[1] as string);
-  }
-  return { script: out.join('\n'), expectations };
-}
 
 function waitForOutput(child: ChildProcess, text: string, timeoutMs: number): Promise<void> {
   return new Promise((done, fail) => {
@@ -90,7 +63,7 @@ describe('README deploy walk-through (npm start, as a process)', () => {
   }, 60_000);
 
   it('works as written', async () => {
-    const { script, expectations } = instrument(await walkThrough());
+    const { script, expectations } = instrumentExpectations(readmeShBlock(await readFile(join(ROOT, 'README.md'), 'utf8'), '### Deploy walk-through', 1));
     const jobFile = join(dataDir, 'job.json');
     const runnable = script.replaceAll('http://localhost:3000', `http://127.0.0.1:${port}`).replaceAll('/tmp/ivm-job', jobFile);
     const output = await new Promise<string>((done, fail) =>
