@@ -46,7 +46,7 @@ import {
   workerSettingsFrom,
 } from '@ivm/runtime';
 import type { Pool } from 'pg';
-import { startMonitoredPostgres } from './deploy/monitored-postgres';
+import { startMonitoredPostgres, statementCounts, unfinishedTasks } from './deploy/monitored-postgres';
 import { fmt, printTable, quantile, type Row, writeSummary } from './measure';
 import {
   cpuSeconds,
@@ -263,22 +263,10 @@ async function meter(world: World): Promise<{ finish(): Promise<Usage> }> {
       const dynamoAfter = await world.dynalite.counts();
       const dynamo: Record<string, number> = {};
       for (const [operation, n] of Object.entries(dynamoAfter)) if (n > (dynamoBefore[operation] ?? 0)) dynamo[operation] = n - (dynamoBefore[operation] ?? 0);
-      const statements = await world.monitor.query<{ query: string; calls: string; ms: number }>(
-        `SELECT s.query, s.calls::text AS calls, s.total_exec_time AS ms FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
-         WHERE d.datname = current_database() ORDER BY s.calls DESC`,
-      );
-      const postgres = statements.rows
-        .map((row) => ({ statement: statementName(row.query), calls: Number(row.calls), ms: Number(row.ms) }))
-        .filter((row) => !row.statement.startsWith('SELECT pg_stat_statements_reset'));
+      const postgres = await statementCounts(world.monitor, 60);
       return { dynamo, dynamoHere: world.engines.counter.total() - hereBefore, postgres, cpu, seconds };
     },
   };
-}
-
-/** A statement's first words, enough to tell it (the adapters' statements are long). */
-function statementName(query: string): string {
-  const flat = query.replace(/\s+/g, ' ').trim();
-  return flat.length > 60 ? `${flat.slice(0, 57)}…` : flat;
 }
 
 /** A phase's costs per deploy. */
@@ -381,12 +369,12 @@ async function asyncDeploys(
       await new Promise((r) => setTimeout(r, 200));
       states = await jobStates(world.monitor, jobIds);
       const failed = states.get('FAILED') ?? 0;
-      if (failed > 0) throw new Error(`${label}: ${failed} jobs FAILED\n${await unfinishedTasks(world.monitor, jobIds)}`);
+      if (failed > 0) throw new Error(`${label}: ${failed} jobs FAILED\n${await unfinishedTasks(world.monitor, TENANT, jobIds)}`);
       const now = states.get('DONE') ?? 0;
       if (now !== done) [done, progressAt] = [now, Date.now()];
       else if (Date.now() - progressAt > STALL_MS)
         throw new Error(
-          `${label}: no job reached DONE for ${STALL_MS / 1000} s: ${JSON.stringify(Object.fromEntries(states))}\n${await unfinishedTasks(world.monitor, jobIds)}`,
+          `${label}: no job reached DONE for ${STALL_MS / 1000} s: ${JSON.stringify(Object.fromEntries(states))}\n${await unfinishedTasks(world.monitor, TENANT, jobIds)}`,
         );
       if (!posting && now === targets.length) return;
     }
@@ -462,7 +450,7 @@ async function asyncOneAtATime(world: World, deploys: DeployServices, receiver: 
       const state = rows[0]?.state;
       if (state === 'DONE') return;
       if (state === 'FAILED' || Date.now() > deadline)
-        throw new Error(`${label}: ${sku} is ${state}\n${await unfinishedTasks(world.monitor, [result.job.jobId])}`);
+        throw new Error(`${label}: ${sku} is ${state}\n${await unfinishedTasks(world.monitor, TENANT, [result.job.jobId])}`);
       await new Promise((r) => setTimeout(r, 5));
     }
   });
@@ -482,15 +470,6 @@ async function jobStates(monitor: Pool, jobIds: readonly string[]): Promise<Map<
     [TENANT, jobIds],
   );
   return new Map(rows.map((row) => [row.state, Number(row.n)]));
-}
-
-/** The tasks of these jobs that have not succeeded, with their errors (for a failure message). */
-async function unfinishedTasks(monitor: Pool, jobIds: readonly string[]): Promise<string> {
-  const { rows } = await monitor.query<{ task_id: string; status: string; attempt: number; last_error: unknown }>(
-    `SELECT task_id, status, attempt, last_error FROM outbox_tasks WHERE tenant_id = $1 AND job_id = ANY($2) AND status <> 'SUCCESS' ORDER BY created_at LIMIT 20`,
-    [TENANT, jobIds],
-  );
-  return rows.map((r) => `  ${r.task_id} ${r.status} attempt ${r.attempt} ${JSON.stringify(r.last_error)}`).join('\n');
 }
 
 /** Every document must be held by the receiver at the deployed version, with the brand joined in. */

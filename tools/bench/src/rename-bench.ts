@@ -45,7 +45,7 @@ import { createDeployServices, OPENSEARCH_URL_VARIABLE, SinkDirectory, type Depl
 import type { DeployJobStore, OutboxStore } from '@ivm/domain';
 import { loadTaskConfig, loadWorkerRuntimeConfig, processOwner, retryPolicyFor, startWorker, workerSettingsFrom } from '@ivm/runtime';
 import type { Pool } from 'pg';
-import { startMonitoredPostgres } from './deploy/monitored-postgres';
+import { startMonitoredPostgres, statementCounts, unfinishedTasks } from './deploy/monitored-postgres';
 import { fmt, writeSummary } from './measure';
 import { cpuSeconds, postgresCpuSeconds, ROOT, startDynaliteProcess, type DynaliteProcess } from './deploy/processes';
 import { CountingSink, type SinkCounts } from './rename/counting-sink';
@@ -156,11 +156,6 @@ function cpuNow(world: World): Record<string, number> {
   return { bench: (own.user + own.system) / 1e6, dynalite: cpuSeconds(world.dynalite.pid), postgres: postgresCpuSeconds(world.pgData) };
 }
 
-function statementName(query: string): string {
-  const flat = query.replace(/\s+/g, ' ').trim();
-  return flat.length > 70 ? `${flat.slice(0, 67)}…` : flat;
-}
-
 /** Posts the deploy bodies (through createDeploy, as the API does) and waits until every job is DONE, metering it all. */
 async function runPhase(world: World, name: string, products: number, bodies: readonly Record<string, unknown>[]): Promise<Phase> {
   await world.monitor.query('SELECT pg_stat_statements_reset()');
@@ -187,13 +182,15 @@ async function runPhase(world: World, name: string, products: number, bodies: re
       [TENANT, jobIds],
     );
     const states = Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
-    if ((states['FAILED'] ?? 0) > 0) throw new Error(`${name}: ${states['FAILED']} deploys FAILED\n${await unfinished(world.monitor, jobIds)}`);
+    if ((states['FAILED'] ?? 0) > 0) throw new Error(`${name}: ${states['FAILED']} deploys FAILED\n${await unfinishedTasks(world.monitor, TENANT, jobIds)}`);
     const now = states['DONE'] ?? 0;
     if (now === jobIds.length) break;
     // Progress: a deploy finished, or DynamoDB requests went out (a big fan-out finishes no deploy for a long time).
     if (now + world.metered.sent !== progress) [progress, progressAt] = [now + world.metered.sent, Date.now()];
     else if (Date.now() - progressAt > STALL_MS)
-      throw new Error(`${name}: no progress (no deploy finished, no DynamoDB request) for ${STALL_MS / 1000} s\n${await unfinished(world.monitor, jobIds)}`);
+      throw new Error(
+        `${name}: no progress (no deploy finished, no DynamoDB request) for ${STALL_MS / 1000} s\n${await unfinishedTasks(world.monitor, TENANT, jobIds)}`,
+      );
     if (Date.now() - printedAt > 2_000) {
       printedAt = Date.now();
       console.log(`  ${name}: ${JSON.stringify(states)}, ${world.runs.length} task runs finished`);
@@ -205,13 +202,7 @@ async function runPhase(world: World, name: string, products: number, bodies: re
   const servedAfter = await world.dynalite.counts();
   const served: Record<string, number> = {};
   for (const [op, n] of Object.entries(servedAfter)) if (n > (servedBefore[op] ?? 0)) served[op] = n - (servedBefore[op] ?? 0);
-  const statements = await world.monitor.query<{ query: string; calls: string; ms: number }>(
-    `SELECT s.query, s.calls::text AS calls, s.total_exec_time AS ms FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
-     WHERE d.datname = current_database() ORDER BY s.calls DESC`,
-  );
-  const postgres = statements.rows
-    .map((row) => ({ statement: statementName(row.query), calls: Number(row.calls), ms: Number(row.ms) }))
-    .filter((row) => !row.statement.startsWith('SELECT pg_stat_statements_reset'));
+  const postgres = await statementCounts(world.monitor, 70);
   const tasks = await world.monitor.query<{ type: string; n: string; attempts: string }>(
     'SELECT type, count(*)::text AS n, sum(attempt)::text AS attempts FROM outbox_tasks WHERE tenant_id = $1 AND job_id = ANY($2) GROUP BY type ORDER BY type',
     [TENANT, jobIds],
@@ -229,14 +220,6 @@ async function runPhase(world: World, name: string, products: number, bodies: re
   };
   console.log(`  ${name}: ${jobIds.length} deploys DONE in ${fmt(wallMs / 1000, 1)} s`);
   return { name, products, deploys: jobIds.length, usage };
-}
-
-async function unfinished(monitor: Pool, jobIds: readonly string[]): Promise<string> {
-  const { rows } = await monitor.query<{ task_id: string; status: string; attempt: number; last_error: unknown }>(
-    `SELECT task_id, status, attempt, last_error FROM outbox_tasks WHERE tenant_id = $1 AND job_id = ANY($2) AND status <> 'SUCCESS' LIMIT 20`,
-    [TENANT, jobIds],
-  );
-  return rows.map((r) => `  ${r.task_id} ${r.status} attempt ${r.attempt} ${JSON.stringify(r.last_error)}`).join('\n');
 }
 
 /** The three phases for one brand with `n` products (SKUs `{brand}-P-{i}`). */
