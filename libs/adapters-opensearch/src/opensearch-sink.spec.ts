@@ -50,6 +50,28 @@ const remove = (sku: string, revision: number, version = 2): SinkOperation => ({
   revision,
 });
 
+/** Sink plugins on one cluster, each a process of its own, closed together; retries are quick so fault cases stay fast. */
+function pluginsOn(url: () => string, maxDocuments: number) {
+  const made: OpenSearchSink[] = [];
+  return {
+    make(retries: number[] = []): OpenSearchSink {
+      const plugin = createOpenSearchSink({
+        connect: () => new Client({ node: url(), maxRetries: 0 }),
+        registry,
+        bulk: { maxDocuments, maxBytes: 1024 * 1024 },
+        retry: { tries: 3, baseDelayMs: 1 },
+        requestTimeoutMs: 5_000,
+        onRetry: (_sink, n) => retries.push(n),
+      });
+      made.push(plugin);
+      return plugin;
+    },
+    closeAll: async (): Promise<void> => {
+      await Promise.all(made.map((p) => p.close()));
+    },
+  };
+}
+
 interface Target {
   readonly url: string;
   /** Makes the cluster forget real deletes' versions (what `index.gc_deletes` does after its window). */
@@ -59,25 +81,13 @@ interface Target {
 function suite(name: string, target: () => Target): void {
   describe(`OpenSearch sink against ${name}`, () => {
     let client: Client;
-    const plugins: OpenSearchSink[] = [];
-    const retries: number[] = [];
-    const plugin = (): OpenSearchSink => {
-      const made = createOpenSearchSink({
-        connect: () => new Client({ node: target().url, maxRetries: 0 }),
-        registry,
-        bulk: { maxDocuments: 3, maxBytes: 1024 * 1024 },
-        retry: { tries: 3, baseDelayMs: 1 },
-        requestTimeoutMs: 5_000,
-        onRetry: (_sink, n) => retries.push(n),
-      });
-      plugins.push(made);
-      return made;
-    };
+    const plugins = pluginsOn(() => target().url, 3);
+    const plugin = (): OpenSearchSink => plugins.make();
     beforeAll(() => {
       client = new Client({ node: target().url, maxRetries: 0 });
     });
     afterAll(async () => {
-      await Promise.all(plugins.map((p) => p.close()));
+      await plugins.closeAll();
       await client.close();
     });
 
@@ -238,20 +248,9 @@ if (REAL_URL === undefined) {
 }
 
 describe('OpenSearch sink under faults (test server)', () => {
-  const sinkPlugins: OpenSearchSink[] = [];
-  afterAll(() => Promise.all(sinkPlugins.map((p) => p.close())));
-  const make = (retries: number[] = []): OpenSearchSink => {
-    const made = createOpenSearchSink({
-      connect: () => new Client({ node: server.url, maxRetries: 0 }),
-      registry,
-      bulk: { maxDocuments: 2, maxBytes: 1024 * 1024 },
-      retry: { tries: 3, baseDelayMs: 1 },
-      requestTimeoutMs: 2_000,
-      onRetry: (_sink, n) => retries.push(n),
-    });
-    sinkPlugins.push(made);
-    return made;
-  };
+  const plugins = pluginsOn(() => server.url, 2);
+  afterAll(() => plugins.closeAll());
+  const make = (retries: number[] = []): OpenSearchSink => plugins.make(retries);
 
   it('retries 429 and 5xx items inside one apply and reports them applied; items still refused after the last try go back as retry', async () => {
     const sink = freshSink();
