@@ -26,8 +26,6 @@ export interface OpenSearchSinkConfig {
   readonly requestTimeoutMs: number;
   /** Told how many operations of a sink go round again inside an `apply` (for metrics). */
   readonly onRetry?: (sinkId: string, operations: number) => void;
-  /** Default: a timer. */
-  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /** Limits that suit a cluster with default settings (`http.max_content_length` 100 MB). */
@@ -54,7 +52,6 @@ export function createOpenSearchSink(config: OpenSearchSinkConfig): OpenSearchSi
   let connected: OpenSearchClientLike | undefined;
   const client = (): OpenSearchClientLike => (connected ??= config.connect());
   const options = { requestTimeout: config.requestTimeoutMs, maxRetries: 0 };
-  const sleep = config.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   // Per index: ready once, then never asked again in this process; a failure is asked again next time.
   const ready = new Map<string, Promise<IndexReady>>();
 
@@ -98,7 +95,7 @@ export function createOpenSearchSink(config: OpenSearchSinkConfig): OpenSearchSi
         if (again.length === 0 || tries >= config.retry.tries) break;
         config.onRetry?.(sink.id, again.length);
         const delay = config.retry.baseDelayMs * 2 ** (tries - 1);
-        await sleep(delay - Math.floor(Math.random() * (delay / 2)));
+        await new Promise((resolve) => setTimeout(resolve, delay - Math.floor(Math.random() * (delay / 2))));
         pending = again;
       }
       return outcomes;

@@ -1,3 +1,4 @@
+import { OPENSEARCH_DEFAULTS } from '@ivm/adapters-opensearch';
 import { type Env, httpUrl, integer } from './env';
 
 /** How this process ships to sinks: the OpenSearch cluster and bulk limits, and each sink's circuit breaker. */
@@ -25,9 +26,9 @@ export function loadSinkConfig(env: Env): SinkConfig {
   return {
     opensearch: {
       url: httpUrl(env, 'OPENSEARCH_URL'),
-      bulkMaxDocuments: integer(env, 'OPENSEARCH_BULK_MAX_DOCUMENTS', 500, 1, 10_000),
-      bulkMaxBytes: integer(env, 'OPENSEARCH_BULK_MAX_BYTES', 5 * 1024 * 1024, 1_024, 100 * 1024 * 1024),
-      requestTimeoutMs: integer(env, 'OPENSEARCH_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
+      bulkMaxDocuments: integer(env, 'OPENSEARCH_BULK_MAX_DOCUMENTS', OPENSEARCH_DEFAULTS.bulk.maxDocuments, 1, 10_000),
+      bulkMaxBytes: integer(env, 'OPENSEARCH_BULK_MAX_BYTES', OPENSEARCH_DEFAULTS.bulk.maxBytes, 1_024, 100 * 1024 * 1024),
+      requestTimeoutMs: integer(env, 'OPENSEARCH_REQUEST_TIMEOUT_MS', OPENSEARCH_DEFAULTS.requestTimeoutMs, 100, 600_000),
     },
     breaker: {
       failureThreshold: integer(env, 'IVM_SINK_BREAKER_FAILURES', 5, 1, 1_000),
