@@ -26,6 +26,28 @@ const failing = (error: () => unknown, finals: { status: string; error: TaskErro
   },
 });
 
+/** A handler whose runs wait until their gate is opened, counting the runs under way and the most at once. */
+function gatedHandler() {
+  const gated = {
+    running: 0,
+    maxRunning: 0,
+    gates: [] as (() => void)[],
+    handler: {
+      run: () =>
+        new Promise<undefined>((resolve) => {
+          gated.running += 1;
+          gated.maxRunning = Math.max(gated.maxRunning, gated.running);
+          gated.gates.push(() => {
+            gated.running -= 1;
+            resolve(undefined);
+          });
+        }),
+      onFinalFailure: () => undefined,
+    } as TaskHandler,
+  };
+  return gated;
+}
+
 describe('worker runtime (in-memory stores)', () => {
   let world: MemoryWorld;
   beforeEach(() => {
@@ -161,40 +183,27 @@ describe('worker runtime (in-memory stores)', () => {
   });
 
   it('claims in batches of at most the idle slots, and a wake-up rouses only as many as were announced', async () => {
-    let running = 0;
-    let maxRunning = 0;
-    const gates: (() => void)[] = [];
-    const handler: TaskHandler = {
-      run: () =>
-        new Promise<undefined>((resolve) => {
-          running += 1;
-          maxRunning = Math.max(maxRunning, running);
-          gates.push(() => {
-            running -= 1;
-            resolve(undefined);
-          });
-        }),
-      onFinalFailure: () => undefined,
-    };
+    const gated = gatedHandler();
+
     const violations: string[] = [];
-    await world.start(everyType(handler), { concurrency: 3, pollMs: 60_000 }, (limit) => {
-      if (limit + running > 3) violations.push(`limit ${limit} with ${running} running`);
+    await world.start(everyType(gated.handler), { concurrency: 3, pollMs: 60_000 }, (limit) => {
+      if (limit + gated.running > 3) violations.push(`limit ${limit} with ${gated.running} running`);
     });
     await until(() => world.calls.claims.length === 1, 2_000, 'the boot claim');
     expect(world.calls.claims[0]).toEqual({ limit: 3, got: 0 });
     await world.enqueue(['w1']);
-    await until(() => running === 1, 2_000, 'one run');
+    await until(() => gated.running === 1, 2_000, 'one run');
     expect(world.calls.claims[1]).toEqual({ limit: 1, got: 1 });
     await world.enqueue(['w2', 'w3', 'w4', 'w5', 'w6']);
-    await until(() => running === 3, 2_000, 'slots full');
+    await until(() => gated.running === 3, 2_000, 'slots full');
     expect(world.calls.claims.at(-1)).toEqual({ limit: 2, got: 2 });
-    while (gates.length > 0 || running > 0) {
-      gates.shift()?.();
+    while (gated.gates.length > 0 || gated.running > 0) {
+      gated.gates.shift()?.();
       await sleep(5);
     }
     await until(async () => (await world.deploys.outbox.list('SUCCESS', 10)).length === 6, 2_000, 'all six');
     expect(violations).toEqual([]);
-    expect(maxRunning).toBe(3);
+    expect(gated.maxRunning).toBe(3);
     expect(Math.max(...world.calls.claims.map((c) => c.limit))).toBeLessThanOrEqual(3);
   });
 
@@ -214,34 +223,21 @@ describe('worker runtime (in-memory stores)', () => {
   });
 
   it('with prefetch, claims ahead of the free slots in one call, runs at most `concurrency` at once, and starts queued tasks as slots free', async () => {
-    let running = 0;
-    let maxRunning = 0;
-    const gates: (() => void)[] = [];
-    const handler: TaskHandler = {
-      run: () =>
-        new Promise<undefined>((resolve) => {
-          running += 1;
-          maxRunning = Math.max(maxRunning, running);
-          gates.push(() => {
-            running -= 1;
-            resolve(undefined);
-          });
-        }),
-      onFinalFailure: () => undefined,
-    };
+    const gated = gatedHandler();
+
     await world.enqueue(['q1', 'q2', 'q3', 'q4', 'q5', 'q6', 'q7', 'q8']);
-    const worker = await world.start(everyType(handler), { concurrency: 2, prefetch: 4, pollMs: 60_000 });
-    await until(() => running === 2, 2_000, 'two runs');
+    const worker = await world.start(everyType(gated.handler), { concurrency: 2, prefetch: 4, pollMs: 60_000 });
+    await until(() => gated.running === 2, 2_000, 'two runs');
     expect(world.calls.claims[0]).toEqual({ limit: 6, got: 6 });
     expect(worker.inFlight()).toBe(6);
     // Queued leases are heartbeated with the running ones.
     await until(() => world.calls.heartbeats.some((beat) => beat.leases.length === 6), 2_000, 'a heartbeat of all six leases');
-    while (gates.length > 0 || running > 0) {
-      gates.shift()?.();
+    while (gated.gates.length > 0 || gated.running > 0) {
+      gated.gates.shift()?.();
       await sleep(5);
     }
     await until(async () => (await world.deploys.outbox.list('SUCCESS', 10)).length === 8, 2_000, 'all eight');
-    expect(maxRunning).toBe(2);
+    expect(gated.maxRunning).toBe(2);
     expect(world.calls.claims.filter((claim) => claim.got > 0)).toHaveLength(2);
   });
 
