@@ -1,5 +1,8 @@
-import { DomainError, type ErrorCode, schemaErrorDetails } from '@ivm/domain';
+import { DomainError, type ErrorCode, schemaErrorDetails, STATUS_BY_CODE } from '@ivm/domain';
 import { type FastifyError } from 'fastify';
+
+// The table lives beside the codes (the in-process SDK reports the same statuses); re-exported for the app's users.
+export { STATUS_BY_CODE };
 
 /** What every error answer looks like (API.md). */
 export interface ErrorEnvelope {
@@ -17,76 +20,6 @@ export class HttpError extends Error {
     super(message);
   }
 }
-
-/**
- * Domain error code → HTTP status. 4xx is the caller's mistake (or a state the caller can
- * resolve), 5xx only the server's fault. Codes not listed are treated as server faults.
- *
- * | status | codes |
- * | --- | --- |
- * | 400 | INVALID_JSON, INVALID_REQUEST, INVALID_KEY, INVALID_VERSION, INVALID_CHANGESET_RANGE, ILLEGAL_DEPLOY_COMBINATION, INVALID_DEPLOY_REQUEST, INVALID_OUTBOX_PAYLOAD |
- * | 401 | UNAUTHENTICATED |
- * | 403 | FORBIDDEN |
- * | 404 | NOT_FOUND, UNKNOWN_ENTITY_TYPE, UNKNOWN_CONTRACT |
- * | 409 | VERSION_CONFLICT, VERSION_REGRESSION, CHANGESET_CONFLICT, CONTRACT_MISMATCH, INCREMENTAL_BASE_MISMATCH, RULESET_OUTDATED, SLICE_MISSING, SLICE_WRITE_CONFLICT, CONCURRENCY_CONFLICT, ILLEGAL_STATE_TRANSITION, LEASE_LOST |
- * | 413 | PAYLOAD_TOO_LARGE (the HTTP body), ITEM_TOO_LARGE (a record over the store's per-item limit) |
- * | 415 | UNSUPPORTED_MEDIA_TYPE |
- * | 422 | SCHEMA_VIOLATION, ENTITY_ID_MISMATCH, UNMATCHED_CHANGE_PATH, JOIN_IMPACT_UNDECLARED |
- * | 500 | INTERNAL, MISSING_INDEX, SLICE_INVARIANT_VIOLATION, INVARIANT_VIOLATION, CONTRACT_INVALID |
- * | 503 | NOT_READY, TRANSIENT, STORE_UNAVAILABLE (a store did not answer) |
- * | 500 | STORE_CORRUPT_ITEM (an item the adapter cannot read) |
- *
- * SLICE_MISSING is 409: the request is well formed but the entity's slices at that version are
- * not complete yet (slice it, or ask for another version). UNMATCHED_CHANGE_PATH and
- * JOIN_IMPACT_UNDECLARED are 422: the data change is one the loaded contracts cannot slice.
- * MISSING_INDEX is 500: the registry guarantees every join's index, so it is an operator fault.
- */
-export const STATUS_BY_CODE = {
-  INVALID_JSON: 400,
-  INVALID_REQUEST: 400,
-  INVALID_KEY: 400,
-  INVALID_VERSION: 400,
-  INVALID_CHANGESET_RANGE: 400,
-  ILLEGAL_DEPLOY_COMBINATION: 400,
-  INVALID_DEPLOY_REQUEST: 400,
-  INVALID_OUTBOX_PAYLOAD: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  UNKNOWN_ENTITY_TYPE: 404,
-  UNKNOWN_CONTRACT: 404,
-  VERSION_CONFLICT: 409,
-  VERSION_REGRESSION: 409,
-  CHANGESET_CONFLICT: 409,
-  CONTRACT_MISMATCH: 409,
-  INCREMENTAL_BASE_MISMATCH: 409,
-  RULESET_OUTDATED: 409,
-  SLICE_MISSING: 409,
-  SLICE_WRITE_CONFLICT: 409,
-  CONCURRENCY_CONFLICT: 409,
-  ILLEGAL_STATE_TRANSITION: 409,
-  LEASE_LOST: 409,
-  IDEMPOTENCY_KEY_REUSED: 409,
-  SINK_NOT_CONFIGURED: 422,
-  SINK_REJECTED: 502,
-  SINK_UNAVAILABLE: 503,
-  PAYLOAD_TOO_LARGE: 413,
-  ITEM_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  SCHEMA_VIOLATION: 422,
-  ENTITY_ID_MISMATCH: 422,
-  UNMATCHED_CHANGE_PATH: 422,
-  JOIN_IMPACT_UNDECLARED: 422,
-  INTERNAL: 500,
-  MISSING_INDEX: 500,
-  SLICE_INVARIANT_VIOLATION: 500,
-  INVARIANT_VIOLATION: 500,
-  CONTRACT_INVALID: 500,
-  NOT_READY: 503,
-  TRANSIENT: 503,
-  STORE_UNAVAILABLE: 503,
-  STORE_CORRUPT_ITEM: 500,
-} as const satisfies Readonly<Record<ErrorCode, number>>;
 
 /** Store errors: their messages name tables and SDK internals (for the log), so callers get these instead. */
 const STORE_MESSAGES: Readonly<Partial<Record<ErrorCode, string>>> = {

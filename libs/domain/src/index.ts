@@ -1,4 +1,5 @@
 export * from './errors';
+export { STATUS_BY_CODE } from './error-status';
 export * from './canonical/canonical-json';
 export * from './paths/path';
 export * from './contracts/model';
@@ -36,7 +37,7 @@ export { InMemoryDeployJobStore } from './memory/in-memory-deploy-jobs';
 export { InMemoryTaskWakeups } from './memory/in-memory-wakeups';
 export { InMemoryDeployState } from './memory/in-memory-deploy-state';
 export * from './deploy-request/deploy-request';
-export { schemaAt, sinkDocumentSchema, viewDocumentSchema } from './sinks/sink-document-schema';
+export { requiredViewFields, schemaAt, sinkDocumentSchema, viewDocumentSchema } from './sinks/sink-document-schema';
 export {
   admit,
   type Admission,

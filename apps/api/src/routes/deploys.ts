@@ -1,5 +1,4 @@
-import { type DeployServices, jobError } from '@ivm/application';
-import { type StoredDeployJob } from '@ivm/domain';
+import { deployJobView, type DeployServices } from '@ivm/application';
 import { type FastifyInstance } from 'fastify';
 import { integerOut, jsonObject, responseObject, stringOut, tenantParam } from './schemas';
 
@@ -29,23 +28,6 @@ export const deployAnswer = responseObject(
   },
   ['error'],
 );
-
-/** The JSON of a job. */
-export function jobBody(job: StoredDeployJob) {
-  const error = jobError(job);
-  return {
-    jobId: job.jobId,
-    state: job.state,
-    compile: job.axes.compile,
-    ship: job.axes.ship === null ? null : { mode: job.axes.ship.mode, sinks: [...job.axes.ship.sinks] },
-    cutover: job.axes.cutover,
-    records: job.records.map((r) => ({ entityKey: r.entityKey, version: r.version })),
-    transitions: job.transitions.map((t) => ({ state: t.state, at: new Date(t.at).toISOString() })),
-    ...(error === undefined ? {} : { error }),
-    tasks: job.tasks.map((t) => ({ taskId: t.taskId, type: t.type, status: t.status, attempt: t.attempt, ...(t.lastError ? { lastError: t.lastError } : {}) })),
-    createdAt: new Date(job.createdAt).toISOString(),
-  };
-}
 
 const idempotencyKey = { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' } as const;
 
@@ -80,7 +62,7 @@ export function deployRoutes(app: FastifyInstance, deploys: DeployServices): voi
       const key = request.headers['idempotency-key'];
       const result = await deploys.createDeploy({ tenantId: request.params.tenant, body: request.body, ...(key === undefined ? {} : { idempotencyKey: key }) });
       const running = result.job.state === 'QUEUED' || result.job.state === 'RUNNING';
-      return reply.code(running ? 202 : 200).send(jobBody(result.job));
+      return reply.code(running ? 202 : 200).send(deployJobView(result.job));
     },
   );
 
@@ -97,6 +79,6 @@ export function deployRoutes(app: FastifyInstance, deploys: DeployServices): voi
         responses: { 200: '{jobId, state, compile, ship, cutover, records, transitions, error?, tasks, createdAt}', 404: 'NOT_FOUND' },
       },
     },
-    async (request) => jobBody(await deploys.deployStatus({ tenantId: request.params.tenant, jobId: request.params.jobId })),
+    async (request) => deployJobView(await deploys.deployStatus({ tenantId: request.params.tenant, jobId: request.params.jobId })),
   );
 }

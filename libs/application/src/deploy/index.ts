@@ -4,6 +4,7 @@ export { deployTasks } from './deploy-tasks';
 export { failureSettlement, runInline, type InlineResult } from './run-inline';
 export { createDeployUseCase, type CreateDeployCommand, type CreateDeployResult } from './create-deploy';
 export { deployStatusUseCase, jobError } from './deploy-status';
+export { deployJobView, type DeployJobView } from './deploy-job-view';
 export { listOutboxUseCase, redriveTaskUseCase } from './admin-outbox';
 export { shipDocuments, type ShipReport } from './ship-documents';
 export { createDeployServices, type DeployServices } from './deploy-services';

@@ -1,5 +1,5 @@
 import { sampleRegistry, sampleSourcesWith, registryFromSources } from '../../testing';
-import { schemaAt, sinkDocumentSchema } from './sink-document-schema';
+import { requiredViewFields, schemaAt, sinkDocumentSchema } from './sink-document-schema';
 
 describe('sinkDocumentSchema', () => {
   const registry = sampleRegistry();
@@ -49,6 +49,34 @@ describe('sinkDocumentSchema', () => {
         },
       },
     });
+  });
+});
+
+describe('requiredViewFields', () => {
+  const registry = sampleRegistry();
+
+  it('guarantees the root fields its schema requires under FAIL_CLOSED; never a joined or optional field', () => {
+    // attributes is optional in the product schema; brand_name comes from a join whose target may not exist.
+    expect(requiredViewFields(registry, registry.view('product-detail'))).toEqual(['brand_id', 'category_ids', 'currency', 'name', 'price', 'sku', 'status']);
+  });
+
+  it('guarantees nothing under PARTIAL (a missing slice leaves its fields out)', () => {
+    const custom = registryFromSources(
+      sampleSourcesWith('views/product-detail.yaml', (text) => text.replace('missingSlicePolicy: FAIL_CLOSED', 'missingSlicePolicy: PARTIAL')),
+    );
+    expect(requiredViewFields(custom, custom.view('product-detail'))).toEqual([]);
+  });
+
+  it('follows the raw path: a field the schema makes optional is not guaranteed', () => {
+    const custom = registryFromSources(
+      sampleSourcesWith('schemas/product.yaml', (text) =>
+        text.replace(
+          'required: [sku, name, brand_id, category_ids, price, currency, status]',
+          'required: [sku, name, brand_id, category_ids, currency, status]',
+        ),
+      ),
+    );
+    expect(requiredViewFields(custom, custom.view('product-detail'))).not.toContain('price');
   });
 });
 

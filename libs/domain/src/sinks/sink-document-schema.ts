@@ -34,6 +34,36 @@ export function viewDocumentSchema(registry: ContractRegistry, view: ViewContrac
   return { type: 'object', properties };
 }
 
+/**
+ * The view fields every answer carries: with FAIL_CLOSED every slice is there, so a field the
+ * root entity's schema requires all along its path is there too. A joined field is never
+ * guaranteed (the join target may not exist), nor is anything under PARTIAL. SDKs and the
+ * OpenAPI document type the rest as optional.
+ */
+export function requiredViewFields(registry: ContractRegistry, view: ViewContract): string[] {
+  if (view.missingSlicePolicy !== 'FAIL_CLOSED') return [];
+  const ruleSet = registry.ruleSet(view.root);
+  const own = registry.schema(ruleSet.entityType).jsonSchema;
+  return view.fields
+    .filter((field) => {
+      const [name, ...rest] = field.path;
+      const projection = sliceSpec(ruleSet, field.slice).fields.find((f) => f.name === name);
+      return projection !== undefined && requiredAlong(own, [...projection.path, ...rest]);
+    })
+    .map((field) => field.name);
+}
+
+/** True when every segment of `path` is a property its parent object requires (no array member is ever required). */
+function requiredAlong(root: JsonObject, path: PathSegments): boolean {
+  let current = resolveRef(root, root);
+  for (const segment of path) {
+    const required = current['required'];
+    if (!Array.isArray(required) || !required.includes(segment)) return false;
+    current = resolveRef(child(current, segment), root);
+  }
+  return path.length > 0;
+}
+
 function sliceSpec(ruleSet: RuleSetContract, type: string): SliceSpec {
   const spec = ruleSet.slices.find((s) => s.type === type);
   if (!spec) throw new InvariantViolationError(`RuleSet ${ruleSet.id} has no slice type ${type}`);
