@@ -45,8 +45,12 @@ export default [
             { sourceTag: 'type:application', onlyDependOnLibsWithTags: ['type:domain'] },
             // The runtime assembles processes: the worker runtime, the engines, the wiring of adapters into use cases.
             { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:domain', 'type:application', 'type:adapter'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:application', 'type:adapter', 'type:runtime'] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:application', 'type:runtime', 'type:tool'] },
+            // The SDK: the typed client, over HTTP or over the application services in process.
+            { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: ['type:domain', 'type:application'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:application', 'type:adapter', 'type:runtime', 'type:sdk'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:application', 'type:runtime', 'type:tool', 'type:sdk'] },
+            // examples/: what a user writes, so only the published packages.
+            { sourceTag: 'type:example', onlyDependOnLibsWithTags: ['type:sdk', 'type:domain', 'type:application', 'type:adapter'] },
           ],
         },
       ],
