@@ -42,9 +42,7 @@ export async function forbidden(): Promise<void> {
 
   // Attribute values are strings.
   // @ts-expect-error TS2322
-  ivm
-    .ingest()
-    .product({ sku: 'A', name: 'n', brand_id: 'B1', category_ids: [], price: 1, currency: 'KRW', status: 'ACTIVE', attributes: { size: 50 } }, { version: 1 });
+  ivm.ingest().product({ sku: 'A', name: 'n', brand_id: 'B1', category_ids: [], price: 1, currency: 'KRW', status: 'ACTIVE', attributes: { size: 50 } }, { version: 1 });
 
   // Every ingest names its version.
   // @ts-expect-error TS2554

@@ -27,7 +27,8 @@ export async function runCodegen(options: CodegenOptions): Promise<CodegenResult
   const registry = await loadContractRegistry(options.contracts);
   const label = `${path.relative(process.cwd(), path.resolve(options.contracts)).split(path.sep).join('/') || '.'}/`;
   const text = await generateCatalog(registry, { sdkImport: options.sdkImport, contractsLabel: label });
-  const config = (await resolveConfig(path.resolve(options.out))) ?? {};
+  // The output's own project settings, else those of where it runs (an output under /tmp has none).
+  const config = (await resolveConfig(path.resolve(options.out))) ?? (await resolveConfig(path.join(process.cwd(), 'catalog.ts'))) ?? {};
   const formatted = await format(text, { ...config, parser: 'typescript' });
   const current = await readFile(options.out, 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
