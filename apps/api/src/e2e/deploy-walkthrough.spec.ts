@@ -4,30 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWebhookReceiver, type WebhookReceiver } from '@ivm/adapters-webhook/testing';
 import { instrumentExpectations, readmeShBlock } from '@ivm/runtime/testing/readme-script';
-import { freePort, ROOT, TSX } from './process-helpers';
+import { freePort, ROOT, TSX, waitForOutput } from './process-helpers';
 
 /*
  * The README's deploy walk-through, run as written against `npm start` (a real process on
  * embedded engines, with its in-process worker) and a webhook receiver: every `# → fragment`
  * under a command must appear in that command's output.
  */
-
-function waitForOutput(child: ChildProcess, text: string, timeoutMs: number): Promise<void> {
-  return new Promise((done, fail) => {
-    let seen = '';
-    const timer = setTimeout(() => fail(new Error(`npm start did not print "${text}" within ${timeoutMs} ms:\n${seen}`)), timeoutMs);
-    const onData = (chunk: Buffer) => {
-      seen += chunk.toString();
-      if (seen.includes(text)) {
-        clearTimeout(timer);
-        done();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => fail(new Error(`npm start exited with ${code}:\n${seen}`)));
-  });
-}
 
 describe('README deploy walk-through (npm start, as a process)', () => {
   let receiver: WebhookReceiver;
