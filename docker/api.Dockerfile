@@ -21,6 +21,7 @@ COPY tools/bench/package.json tools/bench/
 COPY tools/contracts/package.json tools/contracts/
 COPY tools/datagen/package.json tools/datagen/
 COPY tools/docker-check/package.json tools/docker-check/
+COPY tools/packages/package.json tools/packages/
 # No install scripts: nothing the bundle needs runs one (esbuild finds its binary package by itself).
 RUN npm ci --ignore-scripts --no-audit --no-fund
 
