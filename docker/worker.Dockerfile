@@ -16,7 +16,9 @@ COPY libs/adapters-webhook/package.json libs/adapters-webhook/
 COPY libs/application/package.json libs/application/
 COPY libs/domain/package.json libs/domain/
 COPY libs/runtime/package.json libs/runtime/
+COPY libs/sdk/package.json libs/sdk/
 COPY tools/bench/package.json tools/bench/
+COPY tools/codegen/package.json tools/codegen/
 COPY tools/contracts/package.json tools/contracts/
 COPY tools/datagen/package.json tools/datagen/
 COPY tools/docker-check/package.json tools/docker-check/

@@ -11,6 +11,8 @@ import { readRootManifest, ROOT } from './workspace';
 
 /** The README section whose example must run against the installed packages. */
 export const README_EXAMPLE_HEADING = '## Using the domain library in-process';
+/** The README section whose second ts block (the SDK in process) must run against the installed packages. */
+export const README_SDK_HEADING = '## The SDK';
 
 /** A project outside the repository with the tarballs installed. */
 export interface Consumer {
@@ -48,8 +50,8 @@ export function runNode(consumer: Consumer, step: string, args: readonly string[
  * The README example as an ES module: its TypeScript turned into JavaScript by tsc (so type
  * annotations in the README stay possible), then `checks` appended, which see its top-level names.
  */
-export function readmeExampleModule(checks: string): { source: string; module: string } {
-  const source = readmeBlock(readFileSync(join(ROOT, 'README.md'), 'utf8'), README_EXAMPLE_HEADING, 0, 'ts');
+export function readmeExampleModule(checks: string, heading = README_EXAMPLE_HEADING, index = 0): { source: string; module: string } {
+  const source = readmeBlock(readFileSync(join(ROOT, 'README.md'), 'utf8'), heading, index, 'ts');
   const compilerOptions = { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 };
   const { outputText } = ts.transpileModule(source, { compilerOptions, fileName: 'readme-example.ts' });
   return { source, module: `import assert from 'node:assert/strict';\n${outputText}\n// The claims of the example's comments:\n${checks}\n` };

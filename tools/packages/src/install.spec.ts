@@ -8,7 +8,16 @@ import { realpathSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { type BuiltPackage, buildPackages } from './build';
-import { type Consumer, entrySpecifiers, installConsumer, makeWorkDir, readmeExampleModule, README_EXAMPLE_HEADING, runNode } from './consumer';
+import {
+  type Consumer,
+  entrySpecifiers,
+  installConsumer,
+  makeWorkDir,
+  readmeExampleModule,
+  README_EXAMPLE_HEADING,
+  README_SDK_HEADING,
+  runNode,
+} from './consumer';
 import { scanImports } from './imports';
 import { type PackedPackage, packPackages } from './pack';
 import { run } from './run';
@@ -20,6 +29,43 @@ let work: string | undefined;
 let built: BuiltPackage[];
 let packed: PackedPackage[];
 let consumer: Consumer;
+
+/** Appended to the README's SDK-in-process block: it names `ivm` (and imports Ivm). */
+const SDK_CHECKS = `import { IvmApiError } from '@ivm/sdk';
+import { createServer } from 'node:http';
+const product = { sku: 'ABC-123', name: 'Moisture Cream', brand_id: 'B1', category_ids: ['C1'], price: 19000, currency: 'KRW', status: 'ACTIVE' };
+const job = await ivm.ingest().brand({ brand_id: 'B1', name: 'Acme' }, { version: 1 }).product(product, { version: 1 }).deploy((d) => d.compile.sync());
+assert.equal(job.state, 'DONE');
+assert.equal((await ivm.views.productDetail.get('ABC-123')).data.brand_name, 'Acme');
+const rename = await ivm.ingest().brand({ brand_id: 'B1', name: 'Acme Corp' }, { version: 2 }).deploy((d) => d.compile.async());
+assert.equal(rename.state, 'QUEUED');
+assert.equal((await ivm.deploy.wait(rename.jobId, { timeoutMs: 10000 })).state, 'DONE');
+assert.equal((await ivm.views.productDetail.get('ABC-123')).data.brand_name, 'Acme Corp');
+const conflict = await ivm.ingest().brand({ brand_id: 'B1', name: 'Other' }, { version: 1 }).insert().catch((e) => e);
+assert.ok(conflict instanceof IvmApiError);
+assert.equal(conflict.code, 'VERSION_CONFLICT');
+await ivm.close();
+// Over HTTP, against a server answering as the API does.
+const server = createServer((request, response) => {
+  response.writeHead(422, { 'content-type': 'application/json' });
+  response.end(JSON.stringify({ error: { code: 'SCHEMA_VIOLATION', message: 'invalid', details: [{ path: '/price', message: 'must be >= 0' }] } }));
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const remote = Ivm.client({ baseUrl: 'http://127.0.0.1:' + server.address().port, apiKey: 'k', tenant: 'demo' });
+const refused = await remote.ingest().product(product, { version: 1 }).deployNow((s) => s.personalize()).catch((e) => e);
+server.close();
+assert.ok(refused instanceof IvmApiError);
+assert.deepEqual([refused.code, refused.status, refused.details], ['SCHEMA_VIOLATION', 422, [{ path: '/price', message: 'must be >= 0' }]]);
+console.log('SDK ok');`;
+
+/** Type checks a consumer relies on: the generated input and view types, and the forbidden deploy. */
+const SDK_TYPED_CHECKS = `const page = await ivm.views.productDetail.get('ABC-123');
+const price: number = page.data.price;
+// @ts-expect-error a brand needs its name
+ivm.ingest().brand({ brand_id: 'B1' }, { version: 1 });
+// @ts-expect-error nothing ships in the request before a worker has compiled
+void ivm.ingest().brand({ brand_id: 'B1', name: 'Acme' }, { version: 1 }).deploy((d) => d.compile.async().ship.sync((s) => s.personalize()));
+export { price };`;
 
 beforeAll(async () => {
   const started = performance.now();
@@ -144,6 +190,13 @@ console.log('README example ok');`);
     await expect(runNode(consumer, 'the README example', ['readme-example.mjs'])).resolves.toMatchObject({ stdout: 'README example ok\n' });
   });
 
+  it("runs the README's SDK client in process, and an SDK call over HTTP, under plain node", async () => {
+    const { source, module } = readmeExampleModule(SDK_CHECKS, README_SDK_HEADING, 1);
+    expect(source).toContain('Ivm.inProcess(');
+    await writeFile(join(consumer.dir, 'sdk-example.mjs'), module);
+    await expect(runNode(consumer, 'the SDK in process and over HTTP', ['sdk-example.mjs'])).resolves.toMatchObject({ stdout: 'SDK ok\n' });
+  });
+
   it('type-checks a TypeScript consumer (module nodenext) against the declarations alone', async () => {
     const specifiers = entrySpecifiers(built);
     await writeFile(
@@ -152,6 +205,8 @@ console.log('README example ok');`);
     );
     const { source } = readmeExampleModule('');
     await writeFile(join(consumer.dir, 'readme-example.mts'), `${source}\nexport { result, view };\n`);
+    // The SDK's generated types as a consumer sees them: the checks below use them (price: number, …).
+    await writeFile(join(consumer.dir, 'sdk-example.mts'), `${readmeExampleModule('', README_SDK_HEADING, 1).source}\n${SDK_TYPED_CHECKS}\n`);
     const compilerOptions = {
       module: 'nodenext',
       moduleResolution: 'nodenext',
@@ -161,7 +216,7 @@ console.log('README example ok');`);
       skipLibCheck: false,
       types: ['node'],
     };
-    await writeFile(join(consumer.dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['entries.ts', 'readme-example.mts'] }));
+    await writeFile(join(consumer.dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['entries.ts', 'readme-example.mts', 'sdk-example.mts'] }));
     const tsc = require.resolve('typescript/bin/tsc');
     await run('tsc --noEmit in the consumer', process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: consumer.dir });
     const { stdout } = await run('tsc --listFilesOnly in the consumer', process.execPath, [tsc, '-p', 'tsconfig.json', '--listFilesOnly'], {

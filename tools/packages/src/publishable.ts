@@ -11,4 +11,5 @@ export const PUBLISHABLE_LIBS: readonly string[] = [
   'libs/adapters-postgres',
   'libs/adapters-opensearch',
   'libs/adapters-webhook',
+  'libs/sdk',
 ];
