@@ -1,7 +1,8 @@
 import { runInline } from '@ivm/application';
 import { compileFlightKey } from '@ivm/domain';
 import { startWebhookReceiver, type WebhookReceiver } from '@ivm/adapters-webhook/testing';
-import { ADMIN_KEY, brandDoc, productDoc, TENANT, TEST_LEASE_MS, TEST_RETRY_POLICY, type TestApi } from './testing/http-harness';
+import { ADMIN_KEY, brandDoc, productDoc, TENANT, TEST_LEASE_MS, TEST_RETRY_POLICY } from './testing/http-harness';
+import { playWorker } from './testing/play-worker';
 import { useTestApi } from './testing/use-test-api';
 
 const env: Record<string, string> = {};
@@ -23,18 +24,7 @@ const product = (sku: string, version = 1, extra: Record<string, unknown> = {}) 
 });
 const PERSONALIZE = { mode: 'async', sinks: ['personalize'] };
 
-/** Plays one worker: runs every claimable task to its settlement. */
-async function work(test: TestApi): Promise<number> {
-  let ran = 0;
-  for (;;) {
-    const claimed = await test.deploys.outbox.claim('test-worker', 10, TEST_LEASE_MS);
-    if (claimed.length === 0) return ran;
-    for (const task of claimed) {
-      ran++;
-      await runInline(test.deploys.outbox, task, test.deployServices.handlers[task.task.type], { leaseMs: TEST_LEASE_MS, retry: TEST_RETRY_POLICY });
-    }
-  }
-}
+const work = playWorker;
 
 describe('POST/GET deploys', () => {
   it('compile sync + ship async: 200 READY at once, a worker ships to the webhook, the status tells every step', async () => {

@@ -16,13 +16,15 @@ import pino from 'pino';
 import { loadBootstrapConfig, runBootstrap } from './bootstrap';
 import { type ApiMode, ConfigError, DEV_API_KEY, DEV_TENANT, loadConfig } from './config';
 import { createMetrics } from './metrics';
+import { printOpenApiDocument } from './openapi-document';
 import { buildServer } from './server';
 
 /**
  * The API process: config → contracts → engines → server, and a graceful shutdown. `npm start`
  * (mode `start`) runs on embedded engines unless endpoints are set and runs a worker in the
  * process; `npm run api` (mode `api`) is the API alone on shared engines. `npm run bootstrap`
- * (`bootstrap`) is no server: it prepares the shared engines once and exits (see bootstrap.ts).
+ * (`bootstrap`) is no server: it prepares the shared engines once and exits (see bootstrap.ts), and
+ * `npm run openapi` (`openapi`) prints the OpenAPI document of the contracts and exits.
  */
 async function main(mode: ApiMode): Promise<void> {
   const config = readConfigOrExit(() => loadConfig(process.env, mode));
@@ -93,7 +95,11 @@ async function main(mode: ApiMode): Promise<void> {
   if (config.usingDevKey) logger.info(`try: curl -H "Authorization: Bearer ${DEV_API_KEY}" ${url}/v1/contracts`);
 }
 
-if (process.argv[2] === 'bootstrap') {
+if (process.argv[2] === 'openapi') {
+  // `npm run openapi [dir]`: the document for a contract directory, on stdout, for client generators.
+  const contractsDir = resolve(process.argv[3] ?? process.env['IVM_CONTRACTS_DIR'] ?? 'contracts');
+  printOpenApiDocument(contractsDir, (text) => process.stdout.write(text)).then(() => process.exit(0), exitOnStartFailure);
+} else if (process.argv[2] === 'bootstrap') {
   const config = readConfigOrExit(() => loadBootstrapConfig(process.env));
   // An explicit exit: a one-shot step must never linger on a handle someone left open.
   runBootstrap(config).then(() => process.exit(0), exitOnStartFailure);

@@ -21,7 +21,7 @@ describe('health, readiness, metrics, OpenAPI', () => {
     expect(metrics.text).toMatch(/ivm_dynamodb_requests_total\{operation="GetItem"\} \d+/);
   });
 
-  it('GET /openapi.json → an OpenAPI 3.1 document listing every route', async () => {
+  it('GET /openapi.json → an OpenAPI 3.1 document listing every route, the raw and view routes once per entity type and view', async () => {
     const answer = await api.request('GET', '/openapi.json', { key: null });
     expect(answer.status).toBe(200);
     const doc = answer.body as {
@@ -30,6 +30,8 @@ describe('health, readiness, metrics, OpenAPI', () => {
     };
     expect(doc.openapi).toBe('3.1.0');
     const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+    const raw = (entityType: string) =>
+      ['PUT', 'DELETE', 'GET'].map((method) => `${method} /v1/tenants/{tenant}/raw/${entityType}/{entityId}/versions/{version}`);
     expect(operations.sort()).toEqual(
       [
         'GET /healthz',
@@ -40,18 +42,18 @@ describe('health, readiness, metrics, OpenAPI', () => {
         'GET /readyz',
         'GET /metrics',
         'GET /v1/contracts',
-        'PUT /v1/tenants/{tenant}/raw/{entityType}/{entityId}/versions/{version}',
-        'DELETE /v1/tenants/{tenant}/raw/{entityType}/{entityId}/versions/{version}',
-        'GET /v1/tenants/{tenant}/raw/{entityType}/{entityId}/versions/{version}',
+        ...raw('brand'),
+        ...raw('category'),
+        ...raw('product'),
         'POST /v1/tenants/{tenant}/changesets',
         'POST /v1/tenants/{tenant}/slicing',
         'GET /v1/tenants/{tenant}/slices/{entityType}/{entityId}',
-        'GET /v1/tenants/{tenant}/views/{viewId}/{entityId}',
+        'GET /v1/tenants/{tenant}/views/product-detail/{entityId}',
       ].sort(),
     );
-    const put = doc.paths['/v1/tenants/{tenant}/raw/{entityType}/{entityId}/versions/{version}']?.['put'];
+    const put = doc.paths['/v1/tenants/{tenant}/raw/product/{entityId}/versions/{version}']?.['put'];
     expect(Object.keys(put?.responses ?? {})).toEqual(expect.arrayContaining(['200', '201', '400', '401', '403', '404', '409', '422']));
-    expect(put?.parameters?.map((p) => p.name)).toEqual(['tenant', 'entityType', 'entityId', 'version']);
+    expect(put?.parameters?.map((p) => p.name)).toEqual(['tenant', 'entityId', 'version']);
   });
 });
 

@@ -40,7 +40,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   // JSON only: fastify's default text/plain parser would turn a text body into a string document.
   app.removeContentTypeParser('text/plain');
   const auth = new ApiKeyAuth(deps.config.apiKeys, deps.config.adminKeys);
-  const openApi = collectOpenApi(app);
+  const openApi = collectOpenApi(app, deps.services.registry);
 
   app.addHook('onRequest', async (request) => {
     auth.check(request, request.routeOptions.config.auth ?? 'none');
@@ -71,5 +71,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     outboxRoutes(app, deps.deploys);
   }
   app.get('/openapi.json', async () => openApi());
+  // Built at boot: a contract the document cannot express fails the start, not the first GET.
+  app.addHook('onReady', async () => {
+    openApi();
+  });
   return app;
 }

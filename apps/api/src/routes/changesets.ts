@@ -39,6 +39,7 @@ export function changeSetRoutes(app: FastifyInstance, services: IvmServices): vo
       schema: { params: { type: 'object', properties: { tenant: tenantParam } }, body, response: { 200: answer, 201: answer } },
       config: {
         summary: 'Create (or fetch) the change set between two raw versions',
+        operationId: 'createChangeSet',
         auth: 'tenant',
         responses: {
           201: 'Created {hash, changes}',

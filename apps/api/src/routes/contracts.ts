@@ -25,6 +25,7 @@ export function contractRoutes(app: FastifyInstance, services: IvmServices): voi
       schema: { response: { 200: answer } },
       config: {
         summary: 'Loaded contracts',
+        operationId: 'listContracts',
         auth: 'any-tenant',
         responses: { 200: '[{kind, id, version}], sinks with {configured, reason?, missing?}' },
       },

@@ -47,6 +47,7 @@ export function deployRoutes(app: FastifyInstance, deploys: DeployServices): voi
       },
       config: {
         summary: 'Deploy records: ingest, compile, ship, cut over (Idempotency-Key makes a retry safe)',
+        operationId: 'createDeploy',
         auth: 'tenant',
         responses: {
           200: 'the job once the request is done with it: READY, DONE or FAILED (compile sync), or a replay of a key',
@@ -75,6 +76,7 @@ export function deployRoutes(app: FastifyInstance, deploys: DeployServices): voi
       },
       config: {
         summary: 'Deploy status: state, transitions and tasks',
+        operationId: 'getDeployStatus',
         auth: 'tenant',
         responses: { 200: '{jobId, state, compile, ship, cutover, records, transitions, error?, tasks, createdAt}', 404: 'NOT_FOUND' },
       },

@@ -48,6 +48,7 @@ export function outboxRoutes(app: FastifyInstance, deploys: DeployServices): voi
       },
       config: {
         summary: 'Outbox tasks in one status (default DEAD), oldest first',
+        operationId: 'listOutboxTasks',
         auth: 'admin',
         responses: {
           200: '{tasks: [{taskId, type, status, attempt, jobId, tenantId, lastError?, createdAt}]}',
@@ -71,6 +72,7 @@ export function outboxRoutes(app: FastifyInstance, deploys: DeployServices): voi
       },
       config: {
         summary: 'Re-drive a DEAD task: PENDING again with a fresh attempt budget',
+        operationId: 'redriveOutboxTask',
         auth: 'admin',
         responses: { 200: '{taskId, status: "PENDING"}', 404: 'NOT_FOUND (unknown task)', 409: 'ILLEGAL_STATE_TRANSITION (the task is not DEAD)' },
       },

@@ -55,6 +55,7 @@ export function rawRoutes(app: FastifyInstance, services: IvmServices): void {
       schema: { params: writeParams, body: documentBody, response: { 200: writeAnswer, 201: writeAnswer } },
       config: {
         summary: 'Insert a raw version (insertRawdata)',
+        operationId: 'putRaw',
         auth: 'tenant',
         responses: {
           201: 'Stored',
@@ -78,6 +79,7 @@ export function rawRoutes(app: FastifyInstance, services: IvmServices): void {
       schema: { params: writeParams, response: { 200: writeAnswer, 201: writeAnswer } },
       config: {
         summary: 'Record the deletion of an entity as a tombstone version',
+        operationId: 'deleteRaw',
         auth: 'tenant',
         responses: {
           201: 'Tombstone stored',
@@ -100,6 +102,7 @@ export function rawRoutes(app: FastifyInstance, services: IvmServices): void {
       schema: { params: readParams, response: { 200: readAnswer } },
       config: {
         summary: 'Read a raw version, or the latest',
+        operationId: 'getRaw',
         auth: 'tenant',
         responses: { 200: '{entityKey, version, hash, deleted, data}', 404: 'NOT_FOUND or UNKNOWN_ENTITY_TYPE' },
       },

@@ -48,3 +48,8 @@ export function responseObject<P extends Record<string, object>>(properties: P, 
     properties,
   } as const;
 }
+
+/** The error envelope (errors.ts), for a route that answers an error itself rather than throwing it. */
+export const errorAnswer = responseObject({
+  error: responseObject({ code: stringOut, message: stringOut, details: { type: 'array' } }),
+});

@@ -28,6 +28,7 @@ export function sliceRoutes(app: FastifyInstance, services: IvmServices): void {
       },
       config: {
         summary: 'Effective slices of an entity at a version (default: its newest raw version)',
+        operationId: 'getSlices',
         auth: 'tenant',
         responses: { 200: '{version, slices: {TYPE: {version, hash, data, tombstone}}}', 404: 'NOT_FOUND or UNKNOWN_ENTITY_TYPE' },
       },

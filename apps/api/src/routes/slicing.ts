@@ -64,6 +64,7 @@ export function slicingRoutes(app: FastifyInstance, services: IvmServices): void
       schema: { params: { type: 'object', properties: { tenant: tenantParam } }, body, response: { 200: answer } },
       config: {
         summary: 'Slice an entity version (with fan-out to parents) and cut over',
+        operationId: 'sliceEntity',
         auth: 'tenant',
         responses: {
           200: '{written, unchanged, tombstoned, superseded, index: {added, removed}, fanout, cutover, cutoverSkipped?, slicedVersion, activeVersion}',

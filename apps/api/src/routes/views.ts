@@ -22,6 +22,7 @@ export function viewRoutes(app: FastifyInstance, services: IvmServices): void {
       },
       config: {
         summary: 'Query a view of an entity (its active version by default)',
+        operationId: 'getView',
         auth: 'tenant',
         responses: { 200: '{view, entityKey, version, data, missingSlices}', 404: 'NOT_FOUND or UNKNOWN_CONTRACT', 409: 'SLICE_MISSING (fail-closed view)' },
       },
