@@ -37,8 +37,10 @@ const textPrice: Product = { ...product, price: 'x' };
 const otherStatus: Product = { ...product, status: 'SOLD_OUT' };
 
 type ViewData = paths['/v1/tenants/{tenant}/views/product-detail/{entityId}']['get']['responses'][200]['content']['application/json']['data'];
-exact<NonNullable<ViewData['price']>, number>(true);
+exact<ViewData['price'], number>(true);
 exact<NonNullable<ViewData['brand_name']>, string>(true);
+// A joined field may be missing (no such brand): optional, unlike the root's required fields.
+exact<ViewData['brand_name'], string | undefined>(true);
 
 type DeployStatus = paths['/v1/tenants/{tenant}/deploys/{jobId}']['get']['responses'][200]['content']['application/json'];
 exact<DeployStatus['state'], 'QUEUED' | 'RUNNING' | 'READY' | 'SINKING' | 'DONE' | 'FAILED'>(true);

@@ -1,4 +1,4 @@
-import { type ContractRegistry, viewDocumentSchema } from '@ivm/domain';
+import { type ContractRegistry, requiredViewFields, viewDocumentSchema } from '@ivm/domain';
 import { type ComponentNames, pascalCase } from './component-names';
 import { type EntityComponent } from './deploy-request-schema';
 import { entityComponentSchema } from './entity-schema';
@@ -47,7 +47,9 @@ export function contractComponents(registry: ContractRegistry, names: ComponentN
     const schema = names.claim(`${pascalCase(id)}View`, label);
     // The field schemas are the entity schemas' own, so they get the same treatment; a `$ref` left in
     // one would point into an entity schema, not this component: entityComponentSchema refuses it.
-    schemas[schema] = entityComponentSchema(viewDocumentSchema(registry, view), schema, { label, file: view.file, pointer: '/fields', refs: 'none' });
+    // An answer carries exactly the view's fields, and always those it can guarantee (the SDK types them alike).
+    const data = { ...viewDocumentSchema(registry, view), required: requiredViewFields(registry, view), additionalProperties: false };
+    schemas[schema] = entityComponentSchema(data, schema, { label, file: view.file, pointer: '/fields', refs: 'none' });
     return { id, schema };
   });
   return { schemas, entities, views, sinkIds: ids('Sink') };
