@@ -1,10 +1,9 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startWebhookReceiver, type WebhookReceiver } from '@ivm/adapters-webhook/testing';
 import { instrumentExpectations, readmeShBlock } from '@ivm/runtime/testing/readme-script';
-import { freePort, ROOT, TSX, waitForOutput } from './process-helpers';
+import { type NpmStart, ROOT, startNpmStart } from './process-helpers';
 
 /*
  * The README's deploy walk-through, run as written against `npm start` (a real process on
@@ -14,35 +13,20 @@ import { freePort, ROOT, TSX, waitForOutput } from './process-helpers';
 
 describe('README deploy walk-through (npm start, as a process)', () => {
   let receiver: WebhookReceiver;
-  let api: ChildProcess;
+  let api: NpmStart;
   let dataDir: string;
   let port: number;
 
   beforeAll(async () => {
     receiver = await startWebhookReceiver();
-    dataDir = await mkdtemp(join(tmpdir(), 'ivm-walkthrough-'));
-    // mkdtemp makes it 0700: run as root, the embedded PostgreSQL's own user must be able to reach its directory inside.
-    await chmod(dataDir, 0o755);
-    port = await freePort();
     // The README's environment: no keys (the dev key), embedded engines; only the port and data directory are the test's.
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), IVM_DATA_DIR: dataDir, PERSONALIZE_WEBHOOK_URL: receiver.url, LOG_LEVEL: 'info' };
-    for (const name of ['IVM_API_KEYS', 'IVM_ADMIN_KEYS', 'DYNAMODB_ENDPOINT', 'DATABASE_URL', 'OPENSEARCH_URL']) delete env[name];
-    api = spawn(TSX, ['apps/api/src/main.ts', 'start'], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    await waitForOutput(api, 'IVM API listening', 90_000);
+    api = await startNpmStart({ PERSONALIZE_WEBHOOK_URL: receiver.url });
+    ({ port, dataDir } = api);
   }, 120_000);
 
   afterAll(async () => {
-    if (api.exitCode === null) {
-      const exited = new Promise((done) => api.once('exit', done));
-      api.kill('SIGTERM');
-      await exited;
-    }
+    await api.stop();
     await receiver.close();
-    await rm(dataDir, { recursive: true, force: true });
   }, 60_000);
 
   it('works as written', async () => {

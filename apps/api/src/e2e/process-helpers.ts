@@ -1,5 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /** The repository root, where the processes under test start from. */
@@ -32,4 +34,40 @@ export function waitForOutput(child: ChildProcess, text: string, timeoutMs: numb
     child.stderr?.on('data', onData);
     child.once('exit', (code) => fail(new Error(`the process exited with ${code}:\n${seen}`)));
   });
+}
+
+/** `npm start` as a process on its own port and data directory, with the README's environment (dev key, embedded engines). */
+export interface NpmStart {
+  readonly process: ChildProcess;
+  readonly port: number;
+  readonly dataDir: string;
+  /** SIGTERM, wait for the exit, remove the data directory. */
+  stop(): Promise<void>;
+}
+
+/** Starts `npm start` (as `tsx apps/api/src/main.ts start`) with `env` added, and resolves once it listens. */
+export async function startNpmStart(env: Readonly<Record<string, string>>): Promise<NpmStart> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'ivm-npm-start-'));
+  // mkdtemp makes it 0700: run as root, the embedded PostgreSQL's own user must be able to reach its directory inside.
+  await chmod(dataDir, 0o755);
+  const port = await freePort();
+  const processEnv: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), IVM_DATA_DIR: dataDir, LOG_LEVEL: 'info' };
+  for (const name of ['IVM_API_KEYS', 'IVM_ADMIN_KEYS', 'DYNAMODB_ENDPOINT', 'DATABASE_URL', 'OPENSEARCH_URL', 'PERSONALIZE_WEBHOOK_URL'])
+    delete processEnv[name];
+  const child = spawn(TSX, ['apps/api/src/main.ts', 'start'], { cwd: ROOT, env: { ...processEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await waitForOutput(child, 'IVM API listening', 90_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { process: child, port, dataDir, stop };
 }
