@@ -1,26 +1,17 @@
-import { requireSinkUrl, runInline } from '@ivm/application';
+import { requireSinkUrl } from '@ivm/application';
 import { createWebhookSink, WEBHOOK_DEFAULTS } from '@ivm/adapters-webhook';
 import { startWebhookReceiver, type WebhookReceiver } from '@ivm/adapters-webhook/testing';
 import { createInMemoryStores } from '@ivm/domain';
-import { Ivm, IvmApiError, type DeployJobView, type IvmClient, type Product } from '@ivm/sdk';
-import { KEY, OTHER_TENANT, TENANT, TEST_LEASE_MS, TEST_RETRY_POLICY, type TestApi } from '../testing/http-harness';
-import { testApiHandle } from '../testing/use-test-api';
+import { Ivm, IvmApiError, type DeployJobView, type IvmClient } from '@ivm/sdk';
+import { sampleProduct as product } from '@ivm/sdk/testing';
+import { KEY, OTHER_TENANT, TENANT } from '../testing/http-harness';
+import { playWorker } from '../testing/play-worker';
+import { useTestApi } from '../testing/use-test-api';
 
 /*
  * The SDK over HTTP against the real API (fastify, on dynalite), and the same calls in process:
  * the answers must be the same, field for field, apart from ids and times.
  */
-
-const product = (sku: string, extra: Partial<Product> = {}): Product => ({
-  sku,
-  name: `Product ${sku}`,
-  brand_id: 'B1',
-  category_ids: ['C1'],
-  price: 19000,
-  currency: 'KRW',
-  status: 'ACTIVE',
-  ...extra,
-});
 
 /** The answer without what differs between two runs (ids, times). */
 function comparable(value: unknown): unknown {
@@ -92,32 +83,29 @@ async function scenario(ivm: IvmClient, work: () => Promise<void>): Promise<unkn
 }
 
 describe('the SDK against the real API, and in process', () => {
-  const handle = testApiHandle();
-  const api: TestApi = handle.api;
+  // Filled in before the API starts (useTestApi reads its options at start).
+  const env: Record<string, string> = {};
   let receiver: WebhookReceiver;
   let client: IvmClient;
   let httpResults: unknown[] = [];
 
   beforeAll(async () => {
     receiver = await startWebhookReceiver();
-    await handle.start({ env: { PERSONALIZE_WEBHOOK_URL: receiver.url } });
+    env['PERSONALIZE_WEBHOOK_URL'] = receiver.url;
+  });
+  const api = useTestApi({ env });
+  beforeAll(() => {
     client = Ivm.client({ baseUrl: api.url, apiKey: KEY, tenant: TENANT });
-  }, 20_000);
+  });
   afterAll(async () => {
     await client.close();
-    await handle.close();
     await receiver.close();
   });
 
   /** The API's outbox run to the end by "a worker" (the API under test runs none). */
-  async function work(): Promise<void> {
-    for (;;) {
-      const claimed = await api.deploys.outbox.claim('sdk-test-worker', 10, TEST_LEASE_MS);
-      if (claimed.length === 0) return;
-      for (const task of claimed)
-        await runInline(api.deploys.outbox, task, api.deployServices.handlers[task.task.type], { leaseMs: TEST_LEASE_MS, retry: TEST_RETRY_POLICY });
-    }
-  }
+  const work = async () => {
+    await playWorker(api);
+  };
 
   it('runs every deploy style, views, batches and errors over HTTP, as API.md describes them', async () => {
     const results = (httpResults = await scenario(client, work));

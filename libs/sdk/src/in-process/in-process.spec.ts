@@ -1,19 +1,8 @@
 import { createInMemoryStores } from '@ivm/domain';
 import { registryFromSources, sampleContractSources, sampleRegistry } from '@ivm/domain/testing';
-import { RecordingSink } from '../../testing/recording-sink';
+import { RecordingSink, sampleProduct as product } from '../../testing';
 import { CatalogMismatchError, ClientClosedError, DeployWaitTimeoutError, IvmApiError } from '../core';
 import { Ivm, type IvmClient, type Product } from '../index';
-
-const product = (sku: string, extra: Partial<Product> = {}): Product => ({
-  sku,
-  name: `Product ${sku}`,
-  brand_id: 'B1',
-  category_ids: ['C1'],
-  price: 19000,
-  currency: 'KRW',
-  status: 'ACTIVE',
-  ...extra,
-});
 
 describe('Ivm.inProcess: the application services behind the SDK interface', () => {
   let webhook: RecordingSink;
