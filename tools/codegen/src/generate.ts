@@ -19,6 +19,17 @@ export class CodegenNameError extends Error {
   }
 }
 
+/** Hands out names of one namespace, recording in `problems` a name that is no identifier or is taken. */
+function names(problems: string[], reserved: readonly string[]): (name: string, owner: string) => void {
+  const owners = new Map<string, string>(reserved.map((name) => [name, `the SDK's own ${name}`]));
+  return (name, owner) => {
+    if (!isIdentifier(name)) problems.push(`${owner}: "${name}" is not a TypeScript identifier`);
+    const holder = owners.get(name);
+    if (holder !== undefined) problems.push(`${owner} and ${holder} both become "${name}"`);
+    owners.set(name, owner);
+  };
+}
+
 /** Names an ingest already uses for itself; an entity method must not shadow them. */
 const INGEST_MEMBERS = ['records', 'deploy', 'deployNow', 'deployNowAndShipNow', 'deployQueued', 'insert'];
 const CORE_TYPES = ['Sinks', 'Ingest', 'Views', 'IvmClient', 'Ivm', 'catalog'];
@@ -58,14 +69,8 @@ export async function generateCatalog(registry: ContractRegistry, options: Gener
   const views = contracts.filter((c) => c.kind === 'View').map((c) => registry.view(c.id));
   const sinks = contracts.filter((c) => c.kind === 'Sink').map((c) => registry.sink(c.id));
 
-  const claim = new Map<string, string>();
-  const take = (name: string, owner: string) => {
-    if (!isIdentifier(name)) problems.push(`${owner}: "${name}" is not a TypeScript identifier`);
-    const holder = claim.get(name);
-    if (holder !== undefined) problems.push(`${owner} and ${holder} both become "${name}"`);
-    claim.set(name, owner);
-  };
-  for (const name of [...INGEST_MEMBERS, ...CORE_TYPES]) claim.set(name, `the SDK's own ${name}`);
+  // Two namespaces: the generated module (types, ingest methods, views) and the Sinks interface.
+  const take = names(problems, [...INGEST_MEMBERS, ...CORE_TYPES]);
   for (const e of entities) {
     take(e.type, `entity type ${e.entityType} (input type)`);
     take(e.add, `entity type ${e.entityType} (ingest method)`);
@@ -76,15 +81,9 @@ export async function generateCatalog(registry: ContractRegistry, options: Gener
     take(`${pascalCase(view.id)}View`, `View ${view.id} (result type)`);
     take(camelCase(view.id), `View ${view.id} (views property)`);
   }
-  const sinkMethods = new Map<string, string>();
-  for (const sink of sinks) sinkMethods.set(sink.id, camelCase(sink.id));
-  const sinkNames = new Map<string, string>();
-  for (const [id, method] of sinkMethods) {
-    if (!isIdentifier(method)) problems.push(`Sink ${id}: "${method}" is not a TypeScript identifier`);
-    const holder = sinkNames.get(method);
-    if (holder !== undefined) problems.push(`Sink ${id} and Sink ${holder} both become "${method}"`);
-    sinkNames.set(method, id);
-  }
+  const sinkMethods = new Map(sinks.map((sink) => [sink.id, camelCase(sink.id)]));
+  const takeSink = names(problems, []);
+  for (const [id, method] of sinkMethods) takeSink(method, `Sink ${id}`);
   if (problems.length > 0) throw new CodegenNameError(problems);
 
   const types: string[] = [];

@@ -1,4 +1,4 @@
-import { STATUS_BY_CODE, type ErrorCode } from '@ivm/domain';
+import type { ErrorCode } from '@ivm/domain';
 import { ClientClosedError, IvmApiError, IvmBadResponseError, IvmNetworkError, IvmTimeoutError } from '../core/errors';
 import { RETRY_DEFAULTS, retryAfterMs, retryDelay, sleep, type RetryOptions } from '../core/retry';
 import type { CallOptions, RecordInput, Transport } from '../core/transport';
@@ -143,7 +143,7 @@ function apiError(text: string, status: number, method: string, path: string): I
   }
   const code = error.code as ErrorCode;
   const message = typeof error.message === 'string' ? error.message : `${code} (HTTP ${status})`;
-  return new IvmApiError(code, status || (STATUS_BY_CODE[code] ?? 500), message, Array.isArray(error.details) ? error.details : []);
+  return new IvmApiError(code, status, message, Array.isArray(error.details) ? error.details : []);
 }
 
 function describe(error: unknown): string {
