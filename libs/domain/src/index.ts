@@ -21,6 +21,7 @@ export { compareInputVectors, type VectorOrder } from './slicing/input-vector';
 export { decideWrite, type WriteDecision } from './slicing/write-decision';
 export { sameSliceSet } from './slicing/slice-sets';
 export { compareSemver } from './contracts/semver';
+export { camelCaseId, pascalCaseId } from './contracts/id-case';
 export { sliceHash, tombstoneSliceHash } from './slicing/slice-hash';
 export * from './inverted-index/inverted-index';
 export { planFanout, fanoutTargets, fanoutBatches, fanoutIndexKey, type FanoutBatch, type FanoutCause, type FanoutTarget } from './fanout/plan-fanout';

@@ -1,6 +1,16 @@
-import { requiredViewFields, viewDocumentSchema, type ContractRegistry, type Json, type JsonObject, type ViewContract, type ViewField } from '@ivm/domain';
+import {
+  camelCaseId,
+  pascalCaseId,
+  requiredViewFields,
+  viewDocumentSchema,
+  type ContractRegistry,
+  type Json,
+  type JsonObject,
+  type ViewContract,
+  type ViewField,
+} from '@ivm/domain';
 import { compile } from 'json-schema-to-typescript';
-import { camelCase, isIdentifier, pascalCase, plural } from './names';
+import { isIdentifier, plural } from './names';
 import { inlineLocalRefs, topLevel } from './schemas';
 
 /** What to generate against. */
@@ -55,14 +65,14 @@ export async function generateCatalog(registry: ContractRegistry, options: Gener
   const problems: string[] = [];
   const entities = registry.entityTypes().map((entityType): EntityNames => {
     const schema = registry.schema(entityType);
-    const add = camelCase(entityType);
+    const add = camelCaseId(entityType);
     return {
       entityType,
       idField: schema.idField,
-      type: pascalCase(entityType),
+      type: pascalCaseId(entityType),
       add,
       addMany: plural(add),
-      remove: `delete${pascalCase(entityType)}`,
+      remove: `delete${pascalCaseId(entityType)}`,
       contract: `EntitySchema ${schema.id} ${schema.version}`,
     };
   });
@@ -78,10 +88,10 @@ export async function generateCatalog(registry: ContractRegistry, options: Gener
     take(e.remove, `entity type ${e.entityType} (delete method)`);
   }
   for (const view of views) {
-    take(`${pascalCase(view.id)}View`, `View ${view.id} (result type)`);
-    take(camelCase(view.id), `View ${view.id} (views property)`);
+    take(`${pascalCaseId(view.id)}View`, `View ${view.id} (result type)`);
+    take(camelCaseId(view.id), `View ${view.id} (views property)`);
   }
-  const sinkMethods = new Map(sinks.map((sink) => [sink.id, camelCase(sink.id)]));
+  const sinkMethods = new Map(sinks.map((sink) => [sink.id, camelCaseId(sink.id)]));
   const takeSink = names(problems, []);
   for (const [id, method] of sinkMethods) takeSink(method, `Sink ${id}`);
   if (problems.length > 0) throw new CodegenNameError(problems);
@@ -95,7 +105,7 @@ export async function generateCatalog(registry: ContractRegistry, options: Gener
     types.push(
       await typeOf(
         viewSchema(registry, view),
-        `${pascalCase(view.id)}View`,
+        `${pascalCaseId(view.id)}View`,
         `/** The data of view ${view.id} (View ${view.id} ${view.version}, rooted at ${view.root}); fields it cannot guarantee are optional. */`,
       ),
     );
@@ -140,7 +150,7 @@ export async function generateCatalog(registry: ContractRegistry, options: Gener
     '',
     '/** The views, typed by their fields. */',
     'export interface Views {',
-    ...views.flatMap((v) => [`  /** View ${v.id} ${v.version}. */`, `  readonly ${camelCase(v.id)}: ViewClient<${pascalCase(v.id)}View>;`]),
+    ...views.flatMap((v) => [`  /** View ${v.id} ${v.version}. */`, `  readonly ${camelCaseId(v.id)}: ViewClient<${pascalCaseId(v.id)}View>;`]),
     '}',
     '',
     '/** A client of this catalog, over HTTP or in process. */',
@@ -150,7 +160,7 @@ export async function generateCatalog(registry: ContractRegistry, options: Gener
     `export const catalog: CatalogDescriptor = ${JSON.stringify({
       entities: entities.map(({ entityType, idField, add, addMany, remove }) => ({ entityType, idField, add, addMany, remove })),
       sinks: Object.fromEntries([...sinkMethods].map(([id, method]) => [method, id])),
-      views: Object.fromEntries(views.map((v) => [camelCase(v.id), v.id])),
+      views: Object.fromEntries(views.map((v) => [camelCaseId(v.id), v.id])),
       contracts: contracts.map(({ kind, id, version }) => ({ kind, id, version })),
     })};`,
     '',

@@ -1,14 +1,4 @@
-/** `product-detail` → `productDetail`; `opensearch_products` → `opensearchProducts`. */
-export function camelCase(id: string): string {
-  const words = id.split(/[^A-Za-z0-9]+/).filter((w) => w !== '');
-  return words.map((w, i) => (i === 0 ? w.charAt(0).toLowerCase() + w.slice(1) : w.charAt(0).toUpperCase() + w.slice(1))).join('');
-}
-
-/** `product-detail` → `ProductDetail`. */
-export function pascalCase(id: string): string {
-  const camel = camelCase(id);
-  return camel.charAt(0).toUpperCase() + camel.slice(1);
-}
+// Contract ids are cased by the domain (camelCaseId, pascalCaseId), as the OpenAPI document's names are.
 
 /** `product` → `products`, `category` → `categories`, `box` → `boxes`: the batch method's name. */
 export function plural(name: string): string {

@@ -1,14 +1,13 @@
+import { pascalCaseId } from '@ivm/domain';
+
 /**
  * PascalCase of a contract id (`product-detail` → `ProductDetail`): the words between any
  * non-alphanumeric characters, each capitalised, the rest of each word kept as written.
  * @throws Error when the id has no letter or digit to name a component by
  */
 export function pascalCase(id: string): string {
-  const name = id
-    .split(/[^A-Za-z0-9]+/)
-    .filter((word) => word !== '')
-    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
-    .join('');
+  // The domain's casing, so the SDK's generated types carry the same names.
+  const name = pascalCaseId(id);
   if (name === '') throw new Error(`OpenAPI: the contract id "${id}" has no letter or digit to name its schema by`);
   return name;
 }
