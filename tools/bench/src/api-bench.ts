@@ -7,13 +7,13 @@
  * Options: --ops N (ingest+slice pairs, default 2000), --connections N (default 16), --out DIR.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { bootstrapTables, createDynamoClient, startDynalite } from '@ivm/adapters-dynamodb';
 import autocannon from 'autocannon';
+import { freePort } from './deploy/processes';
 import { fmt, printTable, quantile, type Row, writeSummary } from './measure';
 
 const { values: args } = parseArgs({
@@ -30,17 +30,6 @@ function positive(name: string, text: string | undefined): number {
   const n = Number(text);
   if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${text}`);
   return n;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** The API as its own process (`npm start`'s entry point), pointed at the bench's dynalite. */
