@@ -1,18 +1,10 @@
 import { runInline } from '@ivm/application';
 import { compileFlightKey } from '@ivm/domain';
-import { startWebhookReceiver, type WebhookReceiver } from '@ivm/adapters-webhook/testing';
 import { ADMIN_KEY, brandDoc, productDoc, TENANT, TEST_LEASE_MS, TEST_RETRY_POLICY } from './testing/http-harness';
 import { playWorker } from './testing/play-worker';
-import { useTestApi } from './testing/use-test-api';
+import { useTestApiWithReceiver } from './testing/use-test-api';
 
-const env: Record<string, string> = {};
-let receiver: WebhookReceiver;
-beforeAll(async () => {
-  receiver = await startWebhookReceiver();
-  env['PERSONALIZE_WEBHOOK_URL'] = `${receiver.url}/hook`;
-});
-afterAll(() => receiver.close());
-const api = useTestApi({ env });
+const { api, receiver } = useTestApiWithReceiver();
 
 const DEPLOYS = `/v1/tenants/${TENANT}/deploys`;
 const brand = (id: string, name: string, version = 1) => ({ entityType: 'brand', entityId: id, version, data: brandDoc(id, name) });
@@ -49,7 +41,7 @@ describe('POST/GET deploys', () => {
       state: 'DONE',
       transitions: ['QUEUED', 'RUNNING', 'READY', 'SINKING', 'DONE'].map((state) => ({ state, at: expect.stringMatching(/Z$/) })),
     });
-    expect(receiver.held(TENANT, `${TENANT}:D1`)).toMatchObject({ document: { sku: 'D1', brand_name: 'Acme' } });
+    expect(receiver().held(TENANT, `${TENANT}:D1`)).toMatchObject({ document: { sku: 'D1', brand_name: 'Acme' } });
     expect(api.takeUndeclaredFields()).toEqual([]);
   });
 
@@ -118,7 +110,7 @@ describe('POST/GET deploys', () => {
 
 describe('admin outbox', () => {
   it('lists DEAD tasks and re-drives one; needs an admin key', async () => {
-    receiver.fail({ status: 500, times: Infinity });
+    receiver().fail({ status: 500, times: Infinity });
     const created = await api.request('POST', DEPLOYS, { body: { records: [product('D9')], ship: PERSONALIZE } });
     const { jobId } = created.body as { jobId: string };
     expect(await work(api)).toBe(3); // maxAttempts 3, no backoff in the test API
@@ -140,7 +132,7 @@ describe('admin outbox', () => {
     expect(status.body).toMatchObject({ state: 'SINKING', error: { code: 'SINK_UNAVAILABLE' } });
     expect((await api.request('GET', '/v1/admin/outbox?status=DEAD')).status).toBe(403);
     const { taskId } = (dead.body as { tasks: { taskId: string }[] }).tasks[0] as { taskId: string };
-    receiver.reset();
+    receiver().reset();
     const redriven = await api.request('POST', `/v1/admin/outbox/${taskId}/redrive`, { key: ADMIN_KEY });
     expect([redriven.status, redriven.body]).toEqual([200, { taskId, status: 'PENDING' }]);
     expect((await api.request('POST', `/v1/admin/outbox/${taskId}/redrive`, { key: ADMIN_KEY })).status).toBe(409);

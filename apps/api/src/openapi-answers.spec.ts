@@ -1,18 +1,10 @@
-import { startWebhookReceiver, type WebhookReceiver } from '@ivm/adapters-webhook/testing';
 import { type JsonSchema } from './openapi';
 import { documentedAnswers, type DocumentedAnswers } from './testing/documented-answers';
 import { ADMIN_KEY, brandDoc, productDoc, rawPath, TENANT } from './testing/http-harness';
 import { playWorker } from './testing/play-worker';
-import { useTestApi } from './testing/use-test-api';
+import { useTestApiWithReceiver } from './testing/use-test-api';
 
-const env: Record<string, string> = {};
-let receiver: WebhookReceiver;
-beforeAll(async () => {
-  receiver = await startWebhookReceiver();
-  env['PERSONALIZE_WEBHOOK_URL'] = `${receiver.url}/hook`;
-});
-afterAll(() => receiver.close());
-const api = useTestApi({ env });
+const { api, receiver } = useTestApiWithReceiver();
 
 /** One sample document per entity type of the catalog, by id. */
 const DOCUMENTS: Record<string, (id: string) => Record<string, unknown>> = {
@@ -79,7 +71,7 @@ describe('every documented success body, against a real answer', () => {
     answers.check('createDeploy', sync);
     answers.check('getDeployStatus', await api.request('GET', `${DEPLOYS}/${(sync.body as { jobId: string }).jobId}`));
     answers.check('createDeploy', await api.request('POST', DEPLOYS, { body: { records: [record('D2')], compile: 'async' } }));
-    receiver.fail({ status: 500, times: Infinity });
+    receiver().fail({ status: 500, times: Infinity });
     const failing = await api.request('POST', DEPLOYS, { body: { records: [record('D3')], ship: { mode: 'async', sinks: ['personalize'] } } });
     await playWorker(api);
     // A job held up by a DEAD task: its status carries the error, the outbox lists the task with its last error.
@@ -87,7 +79,7 @@ describe('every documented success body, against a real answer', () => {
     const dead = await api.request('GET', '/v1/admin/outbox?status=DEAD', { key: ADMIN_KEY });
     expect(dead.body).toMatchObject({ tasks: [{ lastError: { code: 'SINK_UNAVAILABLE' } }] });
     answers.check('listOutboxTasks', dead);
-    receiver.reset();
+    receiver().reset();
     const { taskId } = (dead.body as { tasks: { taskId: string }[] }).tasks[0] as { taskId: string };
     answers.check('redriveOutboxTask', await api.request('POST', `/v1/admin/outbox/${taskId}/redrive`, { key: ADMIN_KEY }));
   });

@@ -1,12 +1,12 @@
 import { requireSinkUrl } from '@ivm/application';
 import { createWebhookSink, WEBHOOK_DEFAULTS } from '@ivm/adapters-webhook';
-import { startWebhookReceiver, type WebhookReceiver } from '@ivm/adapters-webhook/testing';
+import { startWebhookReceiver } from '@ivm/adapters-webhook/testing';
 import { createInMemoryStores } from '@ivm/domain';
 import { Ivm, IvmApiError, type DeployJobView, type IvmClient } from '@ivm/sdk';
 import { sampleProduct as product } from '@ivm/sdk/testing';
 import { KEY, OTHER_TENANT, TENANT } from '../testing/http-harness';
 import { playWorker } from '../testing/play-worker';
-import { useTestApi } from '../testing/use-test-api';
+import { useTestApiWithReceiver } from '../testing/use-test-api';
 
 /*
  * The SDK over HTTP against the real API (fastify, on dynalite), and the same calls in process:
@@ -83,24 +83,14 @@ async function scenario(ivm: IvmClient, work: () => Promise<void>): Promise<unkn
 }
 
 describe('the SDK against the real API, and in process', () => {
-  // Filled in before the API starts (useTestApi reads its options at start).
-  const env: Record<string, string> = {};
-  let receiver: WebhookReceiver;
+  const { api, receiver } = useTestApiWithReceiver();
   let client: IvmClient;
   let httpResults: unknown[] = [];
 
-  beforeAll(async () => {
-    receiver = await startWebhookReceiver();
-    env['PERSONALIZE_WEBHOOK_URL'] = receiver.url;
-  });
-  const api = useTestApi({ env });
   beforeAll(() => {
     client = Ivm.client({ baseUrl: api.url, apiKey: KEY, tenant: TENANT });
   });
-  afterAll(async () => {
-    await client.close();
-    await receiver.close();
-  });
+  afterAll(() => client.close());
 
   /** The API's outbox run to the end by "a worker" (the API under test runs none). */
   const work = async () => {
@@ -132,7 +122,7 @@ describe('the SDK against the real API, and in process', () => {
     expect(unconfigured).toMatchObject({ code: 'SINK_NOT_CONFIGURED', status: 422 });
     expect(missing).toMatchObject({ code: 'NOT_FOUND', status: 404 });
     expect(keyed).toMatchObject({ sameJob: true });
-    expect(receiver.held(TENANT, `${TENANT}:ABC-123`)?.document).toMatchObject({ price: 15000, brand_name: 'Acme Corp' });
+    expect(receiver().held(TENANT, `${TENANT}:ABC-123`)?.document).toMatchObject({ price: 15000, brand_name: 'Acme Corp' });
   });
 
   it('answers the same in process as over HTTP (field for field, but ids and times)', async () => {

@@ -1,3 +1,4 @@
+import { startWebhookReceiver, type WebhookReceiver } from '@ivm/adapters-webhook/testing';
 import { startTestApi, type TestApi, type TestApiOptions } from './http-harness';
 
 /** Starting takes well under a second; a start that takes longer is broken, not slow. */
@@ -59,6 +60,33 @@ export function testApiHandle(): TestApiHandle {
       const closing = running;
       running = undefined;
       await closing?.close();
+    },
+  };
+}
+
+/** A test API (useTestApi) and the webhook receiver its `personalize` sink delivers to. */
+export interface TestApiWithReceiver {
+  readonly api: TestApi;
+  /** The receiver, started before the API and closed after the block; inside tests only. */
+  receiver(): WebhookReceiver;
+}
+
+/** useTestApi with `PERSONALIZE_WEBHOOK_URL` pointing at a webhook receiver started just before it. */
+export function useTestApiWithReceiver(options: TestApiOptions = {}): TestApiWithReceiver {
+  // Filled in before the API starts: useTestApi reads its options at start.
+  const env: Record<string, string> = { ...options.env };
+  let running: WebhookReceiver | undefined;
+  beforeAll(async () => {
+    running = await startWebhookReceiver();
+    env['PERSONALIZE_WEBHOOK_URL'] = running.url;
+  });
+  afterAll(() => running?.close());
+  const api = useTestApi({ ...options, env });
+  return {
+    api,
+    receiver() {
+      if (running === undefined) throw new Error('The webhook receiver is not running: use it inside tests');
+      return running;
     },
   };
 }
